@@ -1,0 +1,50 @@
+# ASTN developer commands. `make run` and `make test` work on a fresh machine
+# with Python 3.11/3.12 and Node: they create .venv, install, and start the
+# embedded Postgres + Redis under var/ (unless DATABASE_URL / REDIS_URL are set).
+
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install assets services-stop clean-var help
+
+help:
+	@echo "make run    - start web + worker + beat with demo data on http://127.0.0.1:8000/"
+	@echo "make test   - lint, then the whole test suite (browser journeys included)"
+	@echo "make lint   - ruff check + ruff format --check"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/vendor_assets.sh
+	touch var/vendor/.stamp
+
+assets: var/vendor/.stamp
+
+run: install assets
+	$(PY) -m astn.devrun
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install assets lint
+	$(PY) -m astn.devservices exec -- $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+services-stop: install
+	$(PY) -m astn.devservices stop
+
+clean-var: services-stop
+	rm -rf var

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "astn.core"
+    label = "core"
+    verbose_name = "ASTN core"
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from astn.core.schedule import sync_schedule_after_migrate
+
+        # post_migrate is sent per app with models; django-celery-beat's owns the tables.
+        post_migrate.connect(
+            sync_schedule_after_migrate,
+            sender=apps.get_app_config("django_celery_beat"),
+            dispatch_uid="astn_sync_schedule",
+        )

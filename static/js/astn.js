@@ -1,0 +1,20 @@
+// ASTN page behaviour. Loaded on every page; no inline scripts (the CSP forbids them).
+(function () {
+  "use strict";
+  // Fill hidden time-zone fields (sign-up, settings) with the browser's IANA zone.
+  document.querySelectorAll("input[name='timezone'][type='hidden']").forEach(function (input) {
+    if (!input.value && window.Intl) {
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    }
+  });
+  // Copy-to-clipboard buttons: <button data-copy="text">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) { return; }
+    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+      var label = button.innerHTML;
+      button.textContent = "Copied";
+      setTimeout(function () { button.innerHTML = label; }, 1500);
+    });
+  });
+})();
