@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, OrganizationFactory
 
 pytest_plugins = ["tests.browser.fixtures"]
 
@@ -28,4 +29,47 @@ def user(db):
 @pytest.fixture
 def client_as_user(client, user):
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def org(db):
+    """A discoverable org in Berlin."""
+    return OrganizationFactory(name="Berlin Reading Circle", slug="berlin-reading-circle")
+
+
+@pytest.fixture
+def admin(org):
+    """A user who is an admin of `org`."""
+    return AdminMembershipFactory(org=org, user=UserFactory(name="Ada Admin")).user
+
+
+@pytest.fixture
+def member(org):
+    """A user who is a plain member of `org`."""
+    return MembershipFactory(org=org, user=UserFactory(name="Mo Member")).user
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-up user with no membership anywhere."""
+    return UserFactory(name="Olly Outsider")
+
+
+@pytest.fixture
+def client_as_admin(admin):
+    """A client logged in as `admin` (its own client, so tests can use several at once)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def client_as_member(member):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member)
     return client
