@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -18,6 +20,21 @@ from django.utils import timezone
 
 def new_invite_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+SEARCH_CONFIG = "english"
+
+
+def org_search_vector() -> SearchVector:
+    """Return the weighted full-text document of an org: name, then city, then description.
+
+    The GIN index below is built on exactly this expression, so searches use it.
+    """
+    return (
+        SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("city", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+    )
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -51,6 +68,7 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(org_search_vector(), name="orgs_organization_search")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lat__isnull=True) | models.Q(lat__gte=-90, lat__lte=90),
@@ -67,6 +85,10 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/orgs/{self.slug}/"
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lng is not None
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -118,6 +140,10 @@ class Membership(models.Model):
     # No announcements, digest entries or reminders from this org.
     muted = models.BooleanField(default=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The invite link this person joined through (source `invite`); kept for the admin's stats.
+    invite_link = models.ForeignKey(
+        "InviteLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
@@ -129,11 +155,15 @@ class Membership(models.Model):
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="orgs_membership_email_unique_per_org",
+                violation_error_message=(
+                    "Someone with this email address is already on this organisation's list."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["org", "user"],
                 condition=models.Q(user__isnull=False),
                 name="orgs_membership_user_unique_per_org",
+                violation_error_message="This person already has a membership here.",
             ),
         ]
         indexes = [models.Index(fields=["org", "status", "role"])]
@@ -152,7 +182,20 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN and self.status == self.Status.MEMBER
 
 
+class InviteLinkQuerySet(models.QuerySet):
+    def for_org(self, org: Organization):
+        return self.filter(org=org)
+
+
 class InviteLink(models.Model):
+    """A shareable link that lets anyone holding it join the org (DESIGN §4)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        USED_UP = "used_up", "Used up"
+
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invite_links")
     token = models.CharField(max_length=64, unique=True, default=new_invite_token)
     label = models.CharField(max_length=100, blank=True)
@@ -165,11 +208,35 @@ class InviteLink(models.Model):
     uses = models.PositiveIntegerField(default=0)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InviteLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_uses__isnull=True)
+                | models.Q(uses__lte=models.F("max_uses")),
+                name="orgs_invitelink_uses_within_max",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invite to {self.org} ({self.token[:6]}…)"
 
     def get_absolute_url(self) -> str:
         return f"/invite/{self.token}/"
+
+    @property
+    def state(self) -> str:
+        """Return why the link works or does not, as an `InviteLink.State` value."""
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return self.State.USED_UP
+        return self.State.ACTIVE
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == self.State.ACTIVE
