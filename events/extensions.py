@@ -1,0 +1,121 @@
+"""Extension points that let apps above `events` add to its pages and rules.
+
+`events` never imports `attendance` (DESIGN §3). Where an event page needs something
+only a higher app knows — the RSVP widget, whether the viewer is going, how many
+people are going, how low the capacity may go — the higher app registers a
+provider here from its `AppConfig.ready()`:
+
+    from events import extensions
+
+    extensions.register_event_panel(extensions.EventPanel(
+        name="rsvp", order=10, slot="side",
+        template="attendance/partials/_rsvp_widget.html",
+        context=rsvp_widget_context))
+    extensions.register_going_check(viewer_is_going)
+    extensions.register_going_counter(going_counts)
+    extensions.register_capacity_floor(going_count_of)
+
+With no provider registered, `events` works on its own: no panels, nobody is
+"going" (so online links stay hidden), counts are unknown, and any capacity is
+accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from events.models import Event
+
+
+@dataclass(frozen=True)
+class EventPanel:
+    """A block on the event detail page, rendered with `{% include template with panel=... %}`.
+
+    `context(request, event)` returns the template context (available as `panel`
+    in the template), or None to hide the block for this viewer. `slot` is
+    "side" (the card next to the description: RSVP, who's going) or "main"
+    (under the description).
+    """
+
+    name: str
+    order: int
+    template: str
+    context: Callable[[HttpRequest, Event], dict | None]
+    slot: str = "side"
+
+
+_PANELS: dict[str, EventPanel] = {}
+_GOING_CHECKS: list[Callable[[Event, object], bool]] = []
+_GOING_COUNTERS: list[Callable[[Iterable[Event]], dict[int, int]]] = []
+_CAPACITY_FLOORS: list[Callable[[Event], int]] = []
+
+
+def register_event_panel(panel: EventPanel) -> None:
+    """Add (or replace, by name) a panel on the event detail page."""
+    _PANELS[panel.name] = panel
+
+
+def event_panels_for(request: HttpRequest, event: Event) -> dict[str, list[dict]]:
+    """Return render-ready panels by slot: {"side": [...], "main": [...]}, each in order."""
+    slots: dict[str, list[dict]] = {"side": [], "main": []}
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request, event)
+        if context is not None:
+            slots.setdefault(panel.slot, []).append({"panel": panel, "context": context})
+    return slots
+
+
+def register_going_check(check: Callable[[Event, object], bool]) -> None:
+    """Register `check(event, user) -> bool`: True when `user` holds a seat ("going").
+
+    Used to decide who sees an online event's link.
+    """
+    if check not in _GOING_CHECKS:
+        _GOING_CHECKS.append(check)
+
+
+def viewer_is_going(event: Event, user) -> bool:
+    """Return True when any registered check says `user` is going to `event`."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(check(event, user) for check in _GOING_CHECKS)
+
+
+def register_going_counter(counter: Callable[[Iterable[Event]], dict[int, int]]) -> None:
+    """Register `counter(events) -> {event_id: going_count}` (one query for many events)."""
+    if counter not in _GOING_COUNTERS:
+        _GOING_COUNTERS.append(counter)
+
+
+def going_counts(events: Iterable[Event]) -> dict[int, int] | None:
+    """Return {event_id: people going} for `events`, or None when no app counts RSVPs."""
+    if not _GOING_COUNTERS:
+        return None
+    events = list(events)
+    totals: dict[int, int] = {event.pk: 0 for event in events}
+    for counter in _GOING_COUNTERS:
+        for event_id, count in counter(events).items():
+            totals[event_id] = totals.get(event_id, 0) + count
+    return totals
+
+
+def register_capacity_floor(provider: Callable[[Event], int]) -> None:
+    """Register `provider(event) -> int`: the lowest capacity the event may be given.
+
+    `attendance` returns the number of people going: an admin cannot set a
+    capacity below the seats already taken.
+    """
+    if provider not in _CAPACITY_FLOORS:
+        _CAPACITY_FLOORS.append(provider)
+
+
+def capacity_floor(event: Event) -> int:
+    """Return the highest floor any provider reports for `event` (0 with no providers)."""
+    if event.pk is None:
+        return 0
+    return max((provider(event) for provider in _CAPACITY_FLOORS), default=0)
