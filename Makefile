@@ -2,7 +2,10 @@
 # with Python 3.11/3.12 and Node: they create .venv, install, and start the
 # embedded Postgres + Redis under var/ (unless DATABASE_URL / REDIS_URL are set).
 
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first interpreter that actually runs and is 3.11 or 3.12 (pyenv shims may exist but fail).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' 2>/dev/null \
+	&& echo $$p && break; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -15,6 +18,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check"
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
