@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "astn.core.context_processors.site",
+                "astn.notifications.context_processors.notifications",
             ],
         },
     },
@@ -165,6 +166,10 @@ if EMAIL_URL:
     globals().update(email_settings_from_url(EMAIL_URL))
 else:
     EMAIL_BACKEND = "astn.core.mail.ConsoleAndFileEmailBackend"
+# The outbox (astn.notifications): attempts before an email is marked failed, and the
+# first retry delay (doubling each time, capped at an hour).
+ASTN_OUTBOX_MAX_ATTEMPTS = 6
+ASTN_OUTBOX_RETRY_BASE_SECONDS = 120
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0).replace("unix://", "redis+socket://", 1)

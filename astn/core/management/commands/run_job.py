@@ -29,3 +29,12 @@ class Command(BaseCommand):
         finally:
             app.conf.task_always_eager = previous
         self.stdout.write(self.style.SUCCESS(f"{name}: {result.result!r}"))
+        # Whatever the job queued in the outbox is sent before we return (DESIGN §6).
+        from astn.notifications.services import outbox_flush
+
+        report = outbox_flush()
+        if report.total:
+            self.stdout.write(
+                f"outbox: {report.sent} sent, {report.retrying} to retry, "
+                f"{report.failed} failed, {report.cancelled} cancelled"
+            )

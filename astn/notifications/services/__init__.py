@@ -1,0 +1,39 @@
+"""Every write of `astn.notifications`; import as `from astn.notifications import services`."""
+
+from astn.notifications.services.inapp import (
+    NotificationError,
+    notification_create,
+    notification_mark_all_read,
+    notification_mark_read,
+)
+from astn.notifications.services.outbox import (
+    EmailEnqueueError,
+    SendReport,
+    email_enqueue,
+    outbox_flush,
+    outbox_render,
+    outbox_requeue,
+    outbox_send_due,
+)
+from astn.notifications.services.preferences import (
+    PreferencesError,
+    member_settings_update,
+    unsubscribe_apply,
+)
+
+__all__ = [
+    "EmailEnqueueError",
+    "NotificationError",
+    "PreferencesError",
+    "SendReport",
+    "email_enqueue",
+    "member_settings_update",
+    "notification_create",
+    "notification_mark_all_read",
+    "notification_mark_read",
+    "outbox_flush",
+    "outbox_render",
+    "outbox_requeue",
+    "outbox_send_due",
+    "unsubscribe_apply",
+]
