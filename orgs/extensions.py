@@ -1,0 +1,113 @@
+"""Extension points of the org pages, so apps above orgs add to them without orgs importing them.
+
+Two registries, filled from the `AppConfig.ready()` of the app that contributes:
+
+**Org page panels** (`/orgs/<slug>/`)::
+
+    from orgs.extensions import OrgPagePanel, org_page_panels
+
+    org_page_panels.register(OrgPagePanel(
+        name="upcoming-events", order=10, slot="main",
+        template="events/partials/_org_upcoming.html",
+        context=upcoming_events_for_org_page,   # (request, org, membership) -> dict | None
+    ))
+
+Slots: `main` (the wide column, under the description — upcoming events go here),
+`side` (the narrow column, under the facts box) and `actions` (next to Join / Leave,
+for small buttons such as mute / unmute; shown only to members). `membership` is the
+viewer's row in the org (any status) or None. Return None to hide the panel.
+
+**Org settings sections** (`/orgs/<slug>/admin/settings/`)::
+
+    from orgs.extensions import SettingsSection, settings_sections
+
+    settings_sections.register(SettingsSection(
+        name="calendar", order=40, title="Calendar sync (lu.ma / iCal)",
+        template="events/partials/_settings_calendar.html",
+        context=calendar_settings_context,      # (request, org) -> dict | None
+    ))
+
+Each section is rendered as its own card after the built-in ones (org profile,
+admins, invite links) and gets `org` plus its context as `section`. A section
+that has a form posts to its own view under `/orgs/<slug>/admin/settings/...`
+(which must use `OrgAdminRequiredMixin` and be added to
+`tests/orgs/admin_url_inventory.py`) and redirects back to the settings page.
+
+The partial receives its context as `panel` (org page) or `section` (settings),
+like the dashboard's panels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.http import HttpRequest
+
+ORG_PAGE_SLOTS = ("main", "side", "actions")
+
+
+@dataclass(frozen=True)
+class OrgPagePanel:
+    name: str
+    order: int
+    template: str
+    context: Callable[[HttpRequest, object, object], dict | None]
+    slot: str = "main"
+
+    def __post_init__(self) -> None:
+        if self.slot not in ORG_PAGE_SLOTS:
+            raise ValueError(f"Unknown org page slot {self.slot!r}; use one of {ORG_PAGE_SLOTS}.")
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    name: str
+    order: int
+    title: str
+    template: str
+    context: Callable[[HttpRequest, object], dict | None]
+
+
+T = TypeVar("T", OrgPagePanel, SettingsSection)
+
+
+class Registry(Generic[T]):
+    """Named, ordered contributions; registering a name again replaces it (safe on reload)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T) -> None:
+        self._items[item.name] = item
+
+    def unregister(self, name: str) -> None:
+        self._items.pop(name, None)
+
+    def items(self) -> list[T]:
+        return sorted(self._items.values(), key=lambda item: (item.order, item.name))
+
+
+org_page_panels: Registry[OrgPagePanel] = Registry()
+settings_sections: Registry[SettingsSection] = Registry()
+
+
+def org_page_panels_for(request: HttpRequest, org, membership) -> dict[str, list[dict]]:
+    """Render-ready panels for the org page, grouped by slot."""
+    slots: dict[str, list[dict]] = {slot: [] for slot in ORG_PAGE_SLOTS}
+    for panel in org_page_panels.items():
+        context = panel.context(request, org, membership)
+        if context is not None:
+            slots[panel.slot].append({"panel": panel, "context": context})
+    return slots
+
+
+def settings_sections_for(request: HttpRequest, org) -> list[dict]:
+    """Render-ready extra sections for the org settings page, in order."""
+    rendered = []
+    for section in settings_sections.items():
+        context = section.context(request, org)
+        if context is not None:
+            rendered.append({"section": section, "context": context})
+    return rendered
