@@ -3,3 +3,30 @@ from django.apps import AppConfig
 
 class AttendanceConfig(AppConfig):
     name = "attendance"
+
+    def ready(self) -> None:
+        from attendance import receivers, selectors, widgets
+        from events import extensions, signals
+
+        extensions.register_event_panel(
+            extensions.EventPanel(
+                name="rsvp",
+                order=10,
+                slot="side",
+                template="attendance/partials/_rsvp_widget.html",
+                context=widgets.rsvp_panel_context,
+            )
+        )
+        extensions.register_going_check(selectors.viewer_is_going)
+        extensions.register_going_counter(selectors.going_counts)
+        extensions.register_capacity_floor(selectors.going_count)
+
+        signals.event_changed.connect(
+            receivers.promote_when_capacity_changes, dispatch_uid="attendance.promote_waitlist"
+        )
+        signals.event_cancelled.connect(
+            receivers.tell_people_the_event_is_cancelled, dispatch_uid="attendance.tell_cancelled"
+        )
+        signals.luma_event_synced.connect(
+            receivers.sync_luma_guests, dispatch_uid="attendance.sync_luma_guests"
+        )

@@ -1,0 +1,15 @@
+"""Domain errors of `attendance`. Views show `str(error)` to the member as it is."""
+
+from __future__ import annotations
+
+
+class RsvpError(Exception):
+    """An RSVP that cannot be recorded; the message says why, in words a member understands."""
+
+
+class RsvpClosed(RsvpError):
+    """The event takes no RSVPs: a draft, cancelled, or already started."""
+
+
+class NotAMember(RsvpError):
+    """Only members of the event's org may RSVP; others are offered "Join and RSVP"."""

@@ -1,0 +1,30 @@
+"""What attendance does when `events` says something happened (see events/signals.py).
+
+Connected in `AttendanceConfig.ready()`. The events signals arrive after commit,
+except `luma_event_synced`, which arrives inside the sync's transaction so the
+guests are written all-or-nothing with the events.
+"""
+
+from __future__ import annotations
+
+from attendance.services import luma_guests_sync
+from attendance.tasks import event_cancelled_notify_task, waitlist_promote_task
+
+
+def promote_when_capacity_changes(sender, *, event, fields, **kwargs) -> None:
+    """A raised capacity frees seats: give them to the waitlist."""
+    if "capacity" in fields:
+        waitlist_promote_task.delay(event.pk)
+
+
+def tell_people_the_event_is_cancelled(sender, *, event, reason="", **kwargs) -> None:
+    """Tell everyone going, maybe or waitlisted (in-app and by email)."""
+    event_cancelled_notify_task.delay(event.pk, reason)
+
+
+def sync_luma_guests(sender, *, event, luma_event_api_id, client, stats, **kwargs) -> None:
+    """Fetch every page of the event's lu.ma guests and apply them to the RSVPs."""
+    guests = list(client.iter_guests(event_api_id=luma_event_api_id))
+    for name, count in luma_guests_sync(event=event, guests=guests).items():
+        key = name if name == "guests" else f"guests_{name}"
+        stats[key] = stats.get(key, 0) + count

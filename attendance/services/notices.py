@@ -1,0 +1,113 @@
+"""Telling people about their RSVPs: a seat from the waitlist, a cancelled event.
+
+Each notice is an in-app notification plus an email through the outbox, both
+with an idempotency key, so running a notice twice tells nobody twice.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.formats import date_format
+
+from astn.notifications.services import email_enqueue, notification_create
+from attendance.models import Attendance
+from events.models import Event
+
+
+def promoted_notify_on_commit(*, attendance: Attendance) -> None:
+    """After commit, tell the member behind `attendance` they moved up from the waitlist."""
+    attendance_id = attendance.pk
+    transaction.on_commit(lambda: waitlist_promotion_notify(attendance_id=attendance_id))
+
+
+@transaction.atomic
+def waitlist_promotion_notify(*, attendance_id: int) -> None:
+    """Tell the member of attendance `attendance_id` that they have a seat now.
+
+    Does nothing when the record is gone, is no longer "going", or belongs to a
+    contact without an account.
+    """
+    attendance = (
+        Attendance.objects.select_related("event__org", "membership__user")
+        .filter(pk=attendance_id, rsvp=Attendance.Rsvp.GOING)
+        .first()
+    )
+    if attendance is None or attendance.membership.user is None:
+        return
+    event, user = attendance.event, attendance.membership.user
+    # The key names this promotion (its ledger row), so a later demote-and-promote tells again.
+    change = attendance.changes.filter(field="rsvp", new="going").order_by("-at", "-pk").first()
+    key = f"waitlist-promoted:{attendance.pk}:{change.pk if change else 0}"
+    title = f"You have a seat at {event.title}"
+    body = "A seat freed up and you were next on the waitlist, so you are now going."
+    notification_create(
+        user=user,
+        kind="event.waitlist_promoted",
+        title=title,
+        body=body,
+        url=event.get_absolute_url(),
+        key=key,
+    )
+    email_enqueue(
+        key=key,
+        to=user.email,
+        user=user,
+        subject=title,
+        template="attendance/email/waitlist_promoted",
+        context=_event_context(event, user=user),
+    )
+
+
+@transaction.atomic
+def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
+    """Tell everyone going, maybe or waitlisted for event `event_id` that it is cancelled.
+
+    Returns how many people were told (people already told are not told again:
+    the key is `event-cancelled:<event>:<attendance>`).
+    """
+    event = Event.objects.select_related("org").get(pk=event_id)
+    told = 0
+    attendances = (
+        Attendance.objects.filter(event=event, membership__user__isnull=False)
+        .rsvped()
+        .select_related("membership__user")
+    )
+    for attendance in attendances:
+        user = attendance.membership.user
+        key = f"event-cancelled:{event.pk}:{attendance.pk}"
+        title = f"Cancelled: {event.title}"
+        body = reason or f"{event.org.name} cancelled this event."
+        notification_create(
+            user=user,
+            kind="event.cancelled",
+            title=title,
+            body=body,
+            url=event.get_absolute_url(),
+            key=key,
+        )
+        email_enqueue(
+            key=key,
+            to=user.email,
+            user=user,
+            subject=title,
+            template="attendance/email/event_cancelled",
+            context={**_event_context(event, user=user), "reason": body},
+        )
+        told += 1
+    return told
+
+
+def _event_context(event: Event, *, user) -> dict:
+    """Return the email context: plain JSON values, times already in the member's zone."""
+    zone_name = getattr(getattr(user, "profile", None), "timezone", "") or event.timezone
+    start = event.start.astimezone(ZoneInfo(zone_name))
+    return {
+        "name": user.name or user.email,
+        "event_title": event.title,
+        "org_name": event.org.name,
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "when": f"{date_format(start, 'l j F Y, H:i')} ({zone_name})",
+    }

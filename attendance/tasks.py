@@ -1,0 +1,19 @@
+"""Celery tasks of attendance: ids in, one service call."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from attendance import services
+from events.models import Event
+
+
+@shared_task
+def event_cancelled_notify_task(event_id: int, reason: str = "") -> int:
+    return services.event_cancelled_notify(event_id=event_id, reason=reason)
+
+
+@shared_task
+def waitlist_promote_task(event_id: int) -> int:
+    event = Event.objects.filter(pk=event_id).first()
+    return len(services.waitlist_promote(event=event)) if event else 0
