@@ -73,6 +73,9 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # True when a sync cancelled it (gone upstream): only then may a later sync revive it.
+    # An admin's cancellation is final, whatever the calendar upstream says.
+    cancelled_by_sync = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -112,3 +115,65 @@ class Event(models.Model):
     @property
     def ical_uid(self) -> str:
         return f"event-{self.pk}@astn"
+
+    @property
+    def is_synced(self) -> bool:
+        """True for events owned by a calendar upstream (their details are edited there)."""
+        return self.source in (self.Source.LUMA, self.Source.ICAL)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class SyncLogQuerySet(models.QuerySet):
+    def for_org(self, org: Organization):
+        return self.filter(org=org)
+
+
+class SyncLog(models.Model):
+    """One run of a calendar sync (lu.ma or an iCal feed) for one org: what changed, or why not.
+
+    A failed run changed nothing (the sync is one transaction); its `error` says why in
+    words an org admin can act on.
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Hourly job"
+        MANUAL = "manual", "Sync now"
+        SETUP = "setup", "Source saved"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sync_logs")
+    source = models.CharField(
+        max_length=10, choices=[(Event.Source.LUMA, "lu.ma"), (Event.Source.ICAL, "iCal feed")]
+    )
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=dj_timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    # Skipped entries with reasons, and counters added by receivers (e.g. lu.ma guests).
+    details = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = SyncLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["org", "-started_at"])]
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.ok else "failed"
+        when = f"{self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_source_display()} sync of {self.org} at {when} ({outcome})"
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.cancelled)

@@ -1,0 +1,180 @@
+"""A public iCal feed (Google Calendar, Meetup, a lu.ma calendar feed) → our events.
+
+What is imported from the feed:
+
+- every occurrence between 30 days ago and 90 days ahead — repeating events
+  (RRULE / RDATE, with EXDATE and RECURRENCE-ID overrides honoured, via the
+  `recurring-ical-events` package) are expanded in that window only;
+- single events further ahead, however far;
+- the external id is the UID for a single event and `UID/RECURRENCE-ID` (in UTC)
+  for an occurrence of a series, so each occurrence is its own event here;
+- `STATUS:CANCELLED` cancels our copy; an event gone from the feed is cancelled
+  unless it is over;
+- floating times and all-day dates are read in the feed's `X-WR-TIMEZONE` (UTC
+  when it has none); a LOCATION that is a URL makes the event online.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+import icalendar
+import recurring_ical_events
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from events.errors import SyncError
+from events.fetch import fetch_public_url
+from events.models import Event
+from events.sync.common import (
+    SyncResult,
+    UpstreamEvent,
+    apply_upstream,
+    clean_url,
+    clean_zone,
+    lock_org_sync,
+)
+
+PAST_WINDOW = timedelta(days=30)
+FUTURE_WINDOW = timedelta(days=90)
+MAX_EVENTS = 2000
+GONE_REASON = "The organisers removed this event from their calendar."
+
+
+def external_id_for(uid: str, recurrence: datetime | None) -> str:
+    """Return the id we store for a feed event: the UID, plus the occurrence for series."""
+    value = (
+        uid
+        if recurrence is None
+        else f"{uid}/{recurrence.astimezone(zoneinfo.ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}"
+    )
+    if len(value) <= 255:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def _aware(value, zone: zoneinfo.ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=zone)
+    raise TypeError("not a date")
+
+
+def _zone_name(moment, fallback: str) -> str:
+    key = getattr(getattr(moment, "tzinfo", None), "key", None)
+    return clean_zone(key) if key else fallback
+
+
+def _text(component, name: str) -> str:
+    value = component.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def parse_occurrence(
+    component, *, zone: zoneinfo.ZoneInfo, series_uids: set[str], result: SyncResult
+) -> UpstreamEvent | None:
+    """Return the UpstreamEvent for one VEVENT (an occurrence or a single event), or None."""
+    uid = _text(component, "UID")
+    title = _text(component, "SUMMARY") or "Untitled event"
+    if not uid:
+        result.skip(f"“{title}”: no UID, so it cannot be tracked.")
+        return None
+    if component.get("DTSTART") is None:
+        result.skip(f"“{title}”: no start time.")
+        return None
+    raw_start = component["DTSTART"].dt
+    start = _aware(raw_start, zone)
+    if component.get("DTEND") is not None:
+        end = _aware(component["DTEND"].dt, zone)
+    elif component.get("DURATION") is not None:
+        end = start + component["DURATION"].dt
+    elif not isinstance(raw_start, datetime):
+        end = start + timedelta(days=1)
+    else:
+        end = start + timedelta(hours=1)
+    if end <= start:
+        result.skip(f"“{title}”: ends before it starts.")
+        return None
+    recurrence = None
+    if uid in series_uids:
+        recurrence_prop = component.get("RECURRENCE-ID") or component["DTSTART"]
+        recurrence = _aware(recurrence_prop.dt, zone)
+    location = _text(component, "LOCATION")
+    link = clean_url(location) if location.startswith(("http://", "https://")) else ""
+    status = _text(component, "STATUS").upper()
+    return UpstreamEvent(
+        external_id=external_id_for(uid, recurrence),
+        title=title,
+        start=start,
+        end=end,
+        timezone=_zone_name(raw_start, zone.key),
+        description=_text(component, "DESCRIPTION"),
+        location="" if link else location,
+        is_online=bool(link),
+        virtual_link=link,
+        external_url=_text(component, "URL"),
+        cancelled=status == "CANCELLED",
+    )
+
+
+def parse_feed(data: bytes, *, result: SyncResult, now: datetime | None = None):
+    """Return (upstream events, seen external ids) from an .ics file; raise SyncError if bad."""
+    now = now or dj_timezone.now()
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception:  # icalendar raises ValueError, IndexError, KeyError... on bad input
+        raise SyncError("The feed is not a valid iCalendar (.ics) file.") from None
+    if getattr(cal, "name", "") != "VCALENDAR":
+        raise SyncError("The feed is not a valid iCalendar (.ics) file.")
+    zone = zoneinfo.ZoneInfo(clean_zone(_text(cal, "X-WR-TIMEZONE")))
+    components = list(cal.walk("VEVENT"))
+    series_uids = {
+        _text(c, "UID")
+        for c in components
+        if c.get("RRULE") is not None or c.get("RDATE") is not None or c.get("RECURRENCE-ID")
+    }
+    window_start, window_end = now - PAST_WINDOW, now + FUTURE_WINDOW
+    try:
+        occurrences = list(recurring_ical_events.of(cal).between(window_start, window_end))
+    except Exception:  # the library's errors for broken RRULEs and dates vary by version
+        raise SyncError("The feed's repeating events could not be read.") from None
+    far_singles = [
+        c
+        for c in components
+        if _text(c, "UID") not in series_uids
+        and c.get("DTSTART") is not None
+        and _aware(c["DTSTART"].dt, zone) >= window_end
+    ]
+    if len(occurrences) + len(far_singles) > MAX_EVENTS:
+        raise SyncError(
+            f"The feed has more than {MAX_EVENTS} events to import; nothing was changed."
+        )
+    upstream: list[UpstreamEvent] = []
+    seen: set[str] = set()
+    for component in [*occurrences, *far_singles]:
+        item = parse_occurrence(component, zone=zone, series_uids=series_uids, result=result)
+        if item is not None and item.external_id not in seen:
+            seen.add(item.external_id)
+            upstream.append(item)
+    return upstream, seen
+
+
+def sync_ical(*, org, result: SyncResult) -> None:
+    """Fetch `org`'s iCal feed and apply it, all or nothing. Raises FetchError or SyncError."""
+    if not org.ics_feed_url:
+        raise SyncError("No iCal feed URL is set for this organisation.")
+    data = fetch_public_url(org.ics_feed_url)
+    upstream, seen = parse_feed(data, result=result)
+    with transaction.atomic():
+        lock_org_sync(org)
+        apply_upstream(
+            org=org,
+            source=Event.Source.ICAL,
+            upstream=upstream,
+            seen_ids=seen,
+            result=result,
+            gone_reason=GONE_REASON,
+        )
