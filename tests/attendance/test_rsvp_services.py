@@ -260,3 +260,32 @@ def test_a_rating_outside_1_to_5_is_refused_by_the_database(rating):
 def test_a_waitlisted_record_needs_its_place_in_line():
     with pytest.raises(IntegrityError):
         AttendanceFactory(rsvp=WAITLISTED, waitlisted_at=None)
+
+
+def test_every_ledger_row_is_announced_after_commit(
+    full_house, member, make_member, django_capture_on_commit_callbacks
+):
+    from attendance.signals import attendance_changed
+
+    heard = []
+
+    def receiver(sender, attendance, change, **kwargs):
+        heard.append((attendance.membership.user, change.new, change.source))
+
+    attendance_changed.connect(receiver)
+    try:
+        bea = make_member("Bea")
+        with django_capture_on_commit_callbacks(execute=True):
+            rsvp_set(event=full_house, user=member, rsvp=GOING)
+            rsvp_set(event=full_house, user=bea, rsvp=GOING)
+            assert heard == []
+            rsvp_set(event=full_house, user=member, rsvp=NOT_GOING)
+    finally:
+        attendance_changed.disconnect(receiver)
+
+    assert heard == [
+        (member, GOING, "self"),
+        (bea, WAITLISTED, "self"),
+        (member, NOT_GOING, "self"),
+        (bea, GOING, "waitlist"),
+    ]

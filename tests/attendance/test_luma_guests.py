@@ -1,0 +1,162 @@
+"""lu.ma guests → RSVPs, against the fake lu.ma server (2 guests per page)."""
+
+import pytest
+from django.db import transaction
+
+from attendance.models import Attendance, AttendanceChange
+from events.luma import LumaClient, LumaError
+from events.models import Event
+from events.signals import luma_event_synced
+from orgs.models import Membership
+from tests.factories.attendance import RsvpEventFactory
+from tests.factories.orgs import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def luma_event(org, fake_luma):
+    entry = fake_luma.add_event(name="Reading night on lu.ma")
+    event = RsvpEventFactory(
+        org=org, source=Event.Source.LUMA, external_id=entry["api_id"], capacity=2
+    )
+    return event, entry["api_id"]
+
+
+def sync(fake_luma, event, api_id) -> dict:
+    """Send the per-event signal as the events sync does, inside one transaction."""
+    stats: dict = {}
+    with (
+        LumaClient(api_key=fake_luma.api_key, sleep=lambda s: None) as client,
+        transaction.atomic(),
+    ):
+        luma_event_synced.send(
+            sender=Event,
+            org=event.org,
+            event=event,
+            luma_event_api_id=api_id,
+            client=client,
+            api_key=fake_luma.api_key,
+            stats=stats,
+        )
+    return stats
+
+
+def test_guests_become_rsvps_and_check_ins(fake_luma, luma_event, member, org):
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, email=member.email.upper(), approval_status="approved")
+    fake_luma.add_guest(api_id, email="decliner@example.org", approval_status="declined")
+    fake_luma.add_guest(api_id, email="waiter@example.org", approval_status="waitlist")
+    fake_luma.add_guest(
+        api_id,
+        email="came@example.org",
+        name="Cara Came",
+        approval_status="approved",
+        checked_in_at="2030-05-01T17:05:00.000Z",
+    )
+    fake_luma.add_guest(api_id, email="pending@example.org", approval_status="pending_approval")
+
+    stats = sync(fake_luma, event, api_id)
+
+    rsvps = dict(Attendance.objects.filter(event=event).values_list("membership__email", "rsvp"))
+    assert rsvps == {
+        member.email: "going",
+        "decliner@example.org": "not_going",
+        "waiter@example.org": "waitlisted",
+        "came@example.org": "going",
+    }
+    came = Attendance.objects.get(event=event, membership__email="came@example.org")
+    assert (came.attended, came.attended_source) == (True, "luma_checkin")
+    assert came.membership.name == "Cara Came"
+    assert stats["guests"] == 5
+    assert stats["guests_contacts_created"] == 3
+    assert stats["guests_matched"] == 1
+    assert stats["guests_skipped"] == 1
+    assert stats["guests_checkins_recorded"] == 1
+    # Every page was fetched: 5 guests at 2 per page.
+    assert len(fake_luma.api_requests("/public/v1/event/get-guests")) == 3
+
+
+def test_unknown_guests_become_contacts_from_luma(fake_luma, luma_event, org):
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, email="new.person@example.org", name="New Person")
+
+    sync(fake_luma, event, api_id)
+
+    contact = Membership.objects.get(org=org, email="new.person@example.org")
+    assert (contact.status, contact.source, contact.user) == ("contact", "luma", None)
+
+
+def test_a_second_sync_changes_nothing(fake_luma, luma_event, member):
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, email=member.email, approval_status="approved")
+    fake_luma.add_guest(api_id, email="w@example.org", approval_status="waitlist")
+    fake_luma.add_guest(api_id, email="c@example.org", checked_in_at="2030-05-01T17:05:00.000Z")
+    sync(fake_luma, event, api_id)
+    changes = AttendanceChange.objects.count()
+    memberships = Membership.objects.count()
+    snapshot = list(Attendance.objects.order_by("pk").values())
+
+    stats = sync(fake_luma, event, api_id)
+
+    assert AttendanceChange.objects.count() == changes
+    assert Membership.objects.count() == memberships
+    assert list(Attendance.objects.order_by("pk").values()) == snapshot
+    assert stats["guests_rsvps_changed"] == 0
+    assert stats["guests_contacts_created"] == 0
+
+
+def test_a_changed_answer_upstream_is_recorded_with_its_source(fake_luma, luma_event, member):
+    event, api_id = luma_event
+    guest = fake_luma.add_guest(api_id, email=member.email, approval_status="approved")
+    sync(fake_luma, event, api_id)
+    guest["guest"]["approval_status"] = "declined"
+
+    sync(fake_luma, event, api_id)
+
+    attendance = Attendance.objects.get(event=event)
+    assert attendance.rsvp == "not_going"
+    assert list(attendance.changes.values_list("old", "new", "source")) == [
+        ("none", "going", "luma"),
+        ("going", "not_going", "luma"),
+    ]
+
+
+def test_a_check_in_does_not_overwrite_an_admins_mark(fake_luma, luma_event, org):
+    from attendance.services.ledger import attended_record
+
+    event, api_id = luma_event
+    membership = MembershipFactory(org=org)
+    attendance = Attendance.objects.create(event=event, membership=membership)
+    attended_record(attendance, attended=False, source="admin")
+    fake_luma.add_guest(api_id, email=membership.email, checked_in_at="2030-05-01T17:05:00.000Z")
+
+    sync(fake_luma, event, api_id)
+
+    attendance.refresh_from_db()
+    assert (attendance.attended, attendance.attended_source) == (False, "admin")
+
+
+def test_guests_without_a_usable_email_are_skipped(fake_luma, luma_event):
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, email="", user_email="")
+    fake_luma.add_guest(api_id, email="not-an-email", user_email="not-an-email")
+
+    stats = sync(fake_luma, event, api_id)
+
+    assert stats["guests_skipped"] == 2
+    assert not Attendance.objects.exists()
+
+
+def test_a_failing_guest_list_fails_the_sync_and_writes_nothing(fake_luma, luma_event):
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, approval_status="approved")
+    fake_luma.add_guest(api_id, approval_status="approved")
+    fake_luma.add_guest(api_id, approval_status="approved")
+    fake_luma.fail(status=500, times=10)
+
+    with pytest.raises(LumaError):
+        sync(fake_luma, event, api_id)
+
+    assert not Attendance.objects.exists()
+    assert not Membership.objects.filter(source="luma").exists()
