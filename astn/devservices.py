@@ -59,12 +59,18 @@ def _lock(name: str) -> Iterator[None]:
 # --- Postgres ---------------------------------------------------------------
 
 
-def _pg_server():
+def _import_pgserver():
     # pgserver asks platformdirs for a runtime dir; give it ours instead of a warning.
     run_dir = VAR_DIR / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(run_dir))
     import pgserver
+
+    return pgserver
+
+
+def _pg_server():
+    pgserver = _import_pgserver()
 
     # cleanup_mode=None: the server outlives this process; `devservices stop` ends it.
     return pgserver.get_server(PG_DIR, cleanup_mode=None)
@@ -120,6 +126,7 @@ def stop_postgres() -> bool:
     """Stop the embedded Postgres; return whether it was running."""
     if not postgres_running():
         return False
+    _import_pgserver()
     from pgserver._commands import pg_ctl
 
     pg_ctl(["-m", "fast", "-w", "stop"], pgdata=PG_DIR, user=_pg_owner())
