@@ -114,6 +114,11 @@ def register_capacity_floor(provider: Callable[[Event], int]) -> None:
         _CAPACITY_FLOORS.append(provider)
 
 
+def unregister_capacity_floor(provider: Callable[[Event], int]) -> None:
+    if provider in _CAPACITY_FLOORS:
+        _CAPACITY_FLOORS.remove(provider)
+
+
 def capacity_floor(event: Event) -> int:
     """Return the highest floor any provider reports for `event` (0 with no providers)."""
     if event.pk is None:

@@ -1,0 +1,1 @@
+"""Views of `events`: `admin` (org admins), `pages` (members, calendars), `sources` (sync)."""
