@@ -1,0 +1,1 @@
+"""Views of orgs: public pages (`public`), invite links (`invites`), org settings (`settings`)."""
