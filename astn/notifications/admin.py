@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from astn.notifications import services
 from astn.notifications.models import Notification, OutboundEmail
@@ -74,7 +74,8 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             '<iframe title="Email preview" sandbox="" srcdoc="{}" '
             'style="width:100%;max-width:760px;height:640px;border:1px solid #ccc;'
             'border-radius:6px;background:#fff"></iframe>',
-            rendered.html,
+            # render_to_string returns a SafeString, which format_html would not escape.
+            escape(str(rendered.html)),
         )
 
     @admin.display(description="Text part")
@@ -83,7 +84,8 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if isinstance(rendered, Exception):
             return "—"
         return format_html(
-            '<pre style="white-space:pre-wrap;max-width:760px;margin:0">{}</pre>', rendered.text
+            '<pre style="white-space:pre-wrap;max-width:760px;margin:0">{}</pre>',
+            escape(str(rendered.text)),
         )
 
     @admin.display(description="Attachments")

@@ -166,16 +166,17 @@ def send_soon() -> None:
 
     Called once per enqueued email, it registers one callback per transaction:
     a job that queues 10,000 emails in one transaction starts one sender, not
-    10,000. (Django has no API for "is this callback already registered", so we
-    look at the connection's list; an entry registered at our savepoint level or
-    an outer one survives exactly when our row does.)
+    10,000. Django has no API for "is this callback registered already", so we
+    look at the connection's list. A callback still in it survives exactly
+    when our row does: Django drops the callbacks of a savepoint that rolls
+    back, and any savepoint a surviving callback still depends on is one we
+    are inside too.
     """
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
-            if func is _dispatch_send and sids <= current:
-                return
+    if connection.in_atomic_block and any(
+        func is _dispatch_send for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(_dispatch_send)
 
 
