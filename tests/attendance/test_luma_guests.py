@@ -10,6 +10,7 @@ from events.signals import luma_event_synced
 from orgs.models import Membership
 from tests.factories.attendance import RsvpEventFactory
 from tests.factories.orgs import MembershipFactory
+from tests.fakes.server import Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,60 @@ def test_a_failing_guest_list_fails_the_sync_and_writes_nothing(fake_luma, luma_
 
     assert not Attendance.objects.exists()
     assert not Membership.objects.filter(source="luma").exists()
+
+
+def _connect_org(org, fake_luma):
+    from events.crypto import encrypt
+
+    org.luma_api_key_encrypted = encrypt(fake_luma.api_key)
+    org.save(update_fields=["luma_api_key_encrypted"])
+
+
+def test_a_full_luma_sync_imports_every_page_of_guests_and_a_rerun_changes_nothing(
+    fake_luma, org, member
+):
+    from events.sync import calendar_sync
+
+    _connect_org(org, fake_luma)
+    api_ids = [fake_luma.add_event()["api_id"] for _ in range(3)]
+    for n in range(5):
+        fake_luma.add_guest(api_ids[0], email=f"guest{n}@example.org", approval_status="approved")
+    fake_luma.add_guest(api_ids[1], email=member.email, approval_status="waitlist")
+
+    first = calendar_sync(org=org, source="luma")
+    changes = AttendanceChange.objects.count()
+    second = calendar_sync(org=org, source="luma")
+
+    assert first.ok, first.error
+    assert second.ok, second.error
+    assert Attendance.objects.filter(event__external_id=api_ids[0], rsvp="going").count() == 5
+    assert Attendance.objects.get(membership__user=member).rsvp == "waitlisted"
+    assert changes == 6
+    assert AttendanceChange.objects.count() == changes
+    assert second.details["stats"]["guests_rsvps_changed"] == 0
+    assert second.details["stats"]["guests_contacts_created"] == 0
+
+
+def test_a_guest_list_that_fails_midway_leaves_events_and_rsvps_as_they_were(fake_luma, org):
+    from events.sync import calendar_sync
+
+    _connect_org(org, fake_luma)
+    api_id = fake_luma.add_event()["api_id"]
+    for _ in range(3):
+        fake_luma.add_guest(api_id)
+
+    original = fake_luma.respond
+
+    def respond(request):
+        # The events page answers; every guest-list request fails.
+        if request.path.endswith("get-guests"):
+            return Reply.json({"message": "Internal error"}, 500)
+        return original(request)
+
+    fake_luma.respond = respond
+
+    log = calendar_sync(org=org, source="luma")
+
+    assert not log.ok
+    assert not Event.objects.filter(org=org).exists()
+    assert not Attendance.objects.exists()
