@@ -5,6 +5,7 @@ class AttendanceConfig(AppConfig):
     name = "attendance"
 
     def ready(self) -> None:
+        from astn.notifications import settings_sections
         from attendance import receivers, selectors, widgets
         from events import extensions, signals
 
@@ -20,6 +21,16 @@ class AttendanceConfig(AppConfig):
         extensions.register_going_check(selectors.viewer_is_going)
         extensions.register_going_counter(selectors.going_counts)
         extensions.register_capacity_floor(selectors.going_count)
+
+        settings_sections.register(
+            settings_sections.Section(
+                name="calendar-feed",
+                order=30,
+                title="Calendar feed",
+                template="attendance/partials/_settings_calendar_feed.html",
+                context=widgets.settings_calendar_context,
+            )
+        )
 
         signals.event_changed.connect(
             receivers.promote_when_capacity_changes, dispatch_uid="attendance.promote_waitlist"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from astn.accounts.models import Profile
@@ -90,6 +92,13 @@ def profile_for_calendar_token(*, token: str) -> Profile:
     if profile is None or not profile.user.is_active:
         raise Http404("No such calendar")
     return profile
+
+
+def calendar_feed_urls(*, user) -> dict[str, str]:
+    """Return the https and webcal:// addresses of `user`'s personal feed."""
+    path = reverse("attendance:calendar-feed", kwargs={"token": user.profile.calendar_token})
+    feed_url = settings.SITE_URL + path
+    return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
 
 
 def calendar_feed_attendances(*, user, now=None) -> QuerySet[Attendance]:

@@ -18,6 +18,7 @@ from attendance.models import Attendance
 from attendance.selectors import (
     access_event_for_rsvp,
     calendar_feed_attendances,
+    calendar_feed_urls,
     profile_for_calendar_token,
     upcoming_rsvps,
 )
@@ -95,6 +96,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["upcoming"] = upcoming_rsvps(user=self.request.user, limit=20)
+        context.update(calendar_feed_urls(user=self.request.user))
         return context
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from attendance.models import Attendance
-from attendance.selectors import attendance_get, going_count, waitlist_position
+from attendance.selectors import attendance_get, calendar_feed_urls, going_count, waitlist_position
 from attendance.services.rsvp import rsvp_closed_reason
 from events.models import Event
 from orgs.selectors import membership_get
@@ -95,3 +95,8 @@ def confirmation_for(attendance: Attendance) -> str:
             "We'll tell you if a seat frees up."
         )
     return message
+
+
+def settings_calendar_context(request) -> dict:
+    """The calendar-feed section of /me/settings/ (an `astn.notifications` settings section)."""
+    return {**calendar_feed_urls(user=request.user), "next": request.path}

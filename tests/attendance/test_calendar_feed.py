@@ -138,3 +138,15 @@ def test_my_calendar_page_shows_the_feed_and_my_rsvps(client_as_member, member, 
     assert "webcal://" in html
     assert "Reading night" in html
     assert "Someone else" not in html
+
+
+def test_the_settings_page_has_the_feed_and_regenerating_returns_there(client_as_member, member):
+    response = client_as_member.get("/me/settings/")
+
+    html = response.content.decode()
+    assert 'id="settings-calendar-feed"' in html
+    assert Profile.objects.get(user=member).calendar_token in html
+    regenerate = client_as_member.post(
+        reverse("attendance:calendar-regenerate"), {"next": "/me/settings/"}
+    )
+    assert regenerate["Location"] == "/me/settings/"
