@@ -1,10 +1,23 @@
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from astn.accounts.services import profile_timezone_set
 
+# Where to go after verifying the email of a sign-up that began with `?next=` (an invite).
+NEXT_AFTER_VERIFICATION = "astn_next_after_verification"
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Store the member's name and browser time zone on sign-up."""
+    """Store the member's name and browser time zone on sign-up.
+
+    Also carries the sign-up's `?next=` across email verification: mandatory
+    verification breaks the flow (sign up, open the email, confirm, log in), so the
+    address is kept in the session and the log-in after confirming gets it back.
+    That is how an invite link brings a new person back to its Join button.
+    """
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -14,4 +27,15 @@ class AccountAdapter(DefaultAccountAdapter):
             tz = form.cleaned_data.get("timezone")
             if tz:
                 profile_timezone_set(user=user, timezone=tz)
+        next_url = request.POST.get("next") or request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            request.session[NEXT_AFTER_VERIFICATION] = next_url
         return user
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        next_url = self.request.session.pop(NEXT_AFTER_VERIFICATION, None)
+        if next_url and not self.request.user.is_authenticated:
+            return f"{reverse('account_login')}?next={quote(next_url)}"
+        return super().get_email_verification_redirect_url(email_address)
