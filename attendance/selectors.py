@@ -95,10 +95,14 @@ def profile_for_calendar_token(*, token: str) -> Profile:
 
 
 def calendar_feed_urls(*, user) -> dict[str, str]:
-    """Return the https and webcal:// addresses of `user`'s personal feed."""
+    """Return the path, full address and webcal:// address of `user`'s personal feed."""
     path = reverse("attendance:calendar-feed", kwargs={"token": user.profile.calendar_token})
     feed_url = settings.SITE_URL + path
-    return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
+    return {
+        "feed_path": path,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
 
 
 def calendar_feed_attendances(*, user, now=None) -> QuerySet[Attendance]:

@@ -50,10 +50,11 @@ class RsvpView(View):
             try:
                 if form.cleaned_data["join"]:
                     attendance = rsvp_join_and_set(event=event, user=request.user, rsvp=answer)
-                    notice = f"Welcome to {event.org.name}! " + confirmation_for(attendance)
                 else:
                     attendance = rsvp_set(event=event, user=request.user, rsvp=answer)
-                    notice = confirmation_for(attendance)
+                notice = confirmation_for(attendance, with_position=not request.htmx)
+                if form.cleaned_data["join"]:
+                    notice = f"Welcome to {event.org.name}! {notice}"
             except RsvpError as exc:
                 error = str(exc)
         if request.htmx:

@@ -62,10 +62,7 @@ def rsvp_widget_state(*, event: Event, user, notice: str = "", error: str = "") 
         "seats_left": seats_left,
         "is_full": seats_left == 0,
         "waitlist_position": waitlist_position(attendance) if attendance else None,
-        "buttons": [
-            {"value": value, "label": label, "icon": icon, "pressed": value == current}
-            for value, label, icon in BUTTONS
-        ],
+        "buttons": _buttons(current, is_full=seats_left == 0),
         "show_online_link": event.is_online and bool(event.virtual_link) and current == Rsvp.GOING,
         "action_url": reverse(
             "attendance:rsvp", kwargs={"slug": event.org.slug, "event_id": event.pk}
@@ -78,6 +75,19 @@ def rsvp_widget_state(*, event: Event, user, notice: str = "", error: str = "") 
     }
 
 
+def _buttons(current: str, *, is_full: bool) -> list[dict]:
+    """The three answers; "going" reads as the waitlist when that is what it would mean."""
+    buttons = []
+    for value, label, icon in BUTTONS:
+        pressed = value == current
+        if value == Rsvp.GOING and current == Rsvp.WAITLISTED:
+            label, icon, pressed = "On the waitlist", "hourglass-split", True
+        elif value == Rsvp.GOING and is_full and current != Rsvp.GOING:
+            label, icon = "Join waitlist", "hourglass-split"
+        buttons.append({"value": value, "label": label, "icon": icon, "pressed": pressed})
+    return buttons
+
+
 def rsvp_panel_context(request, event: Event) -> dict | None:
     """The event page's RSVP panel (an `events.extensions.EventPanel` context)."""
     if event.status == Event.Status.DRAFT:
@@ -85,10 +95,13 @@ def rsvp_panel_context(request, event: Event) -> dict | None:
     return rsvp_widget_state(event=event, user=request.user)
 
 
-def confirmation_for(attendance: Attendance) -> str:
-    """Return what to tell a member right after they answered."""
+def confirmation_for(attendance: Attendance, *, with_position: bool = True) -> str:
+    """Return what to tell a member right after they answered.
+
+    The widget shows the waitlist position itself, so its notice can leave it out.
+    """
     message = CONFIRMATIONS.get(attendance.rsvp, "")
-    position = waitlist_position(attendance)
+    position = waitlist_position(attendance) if with_position else None
     if position:
         message = (
             f"The event is full, so you're number {position} on the waitlist. "

@@ -16,7 +16,12 @@ class RsvpEventFactory(factory.django.DjangoModelFactory):
 
     org = factory.SubFactory(OrganizationFactory)
     title = factory.Sequence(lambda n: f"Reading night {n}")
-    start = factory.LazyFunction(lambda: dj_timezone.now() + datetime.timedelta(days=7))
+    # 18:00 UTC a week from now: a time a person would pick.
+    start = factory.LazyFunction(
+        lambda: (dj_timezone.now() + datetime.timedelta(days=7)).replace(
+            hour=18, minute=0, second=0, microsecond=0
+        )
+    )
     end = factory.LazyAttribute(lambda e: e.start + datetime.timedelta(hours=2))
     timezone = "Europe/Berlin"
     location = "Café Kafka, Oranienstraße 1, Berlin"
