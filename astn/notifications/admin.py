@@ -72,7 +72,7 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         # nothing and follow no link inside the admin.
         return format_html(
             '<iframe title="Email preview" sandbox="" srcdoc="{}" '
-            'style="width:100%;max-width:760px;height:640px;border:1px solid #ccc;'
+            'style="width:680px;max-width:100%;height:640px;border:1px solid #ccc;'
             'border-radius:6px;background:#fff"></iframe>',
             # render_to_string returns a SafeString, which format_html would not escape.
             escape(str(rendered.html)),

@@ -42,10 +42,10 @@ class NotificationSettingsForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset("", Field("event_mode")),
-            HTML('<h3 class="h6 mt-4 mb-3">Reminders</h3>'),
+            HTML('<h3 class="h6 fw-semibold mt-4 mb-3">Reminders</h3>'),
             Switch("remind_day_before"),
             Switch("remind_hour_before"),
-            HTML('<h3 class="h6 mt-4 mb-3">After events and in communities</h3>'),
+            HTML('<h3 class="h6 fw-semibold mt-4 mb-3">After events and in communities</h3>'),
             Switch("attendance_prompts"),
             Switch("community_emails"),
         )

@@ -127,12 +127,26 @@ def token_page(view):
 
 
 def link_error_response(
-    request: HttpRequest, error: LinkError, *, status: int = 400
+    request: HttpRequest,
+    error: LinkError,
+    *,
+    status: int = 400,
+    hint: str = "",
+    action_label: str = "Go to your dashboard",
+    action_url: str = "/",
 ) -> HttpResponse:
     """Render the friendly page for a link that cannot be used (never a 500).
 
-    `notifications/link_error.html` says what went wrong (`str(error)`) and what
-    to do instead; an expired link gets a hint that a newer email has a fresh one.
+    `notifications/link_error.html` says what went wrong (`str(error)`), adds the
+    page's `hint` (what to do instead) and one button. An expired link gets a
+    note that a newer email has a fresh one. Answer 400 for a bad or expired
+    token and 404 when the token is fine but what it names is gone.
     """
-    context = {"message": str(error), "expired": isinstance(error, LinkExpired)}
+    context = {
+        "message": str(error),
+        "expired": isinstance(error, LinkExpired),
+        "hint": hint,
+        "action_label": action_label,
+        "action_url": action_url,
+    }
     return render(request, "notifications/link_error.html", context, status=status)

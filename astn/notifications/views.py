@@ -109,7 +109,12 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
         response = render(
             request,
             "notifications/partials/_notification.html",
-            {"notification": notification, "next": request.POST.get("next", "")},
+            {
+                "notification": notification,
+                "next": request.POST.get("next", ""),
+                "oob": True,
+                "unread_count": selectors.notification_unread_count(user=request.user),
+            },
         )
         response["HX-Trigger"] = "notificationsChanged"  # the bell re-counts
         return response
@@ -141,6 +146,17 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
 # --- /u/<token>/ --------------------------------------------------------------------------
 
 
+def _unsubscribe_error(request, error: links.LinkError, status: int = 400) -> HttpResponse:
+    return links.link_error_response(
+        request,
+        error,
+        status=status,
+        hint="You can always choose what we send you in your settings, after logging in.",
+        action_label="Go to your settings",
+        action_url=reverse("notifications:settings"),
+    )
+
+
 @links.token_page
 @csrf_exempt  # RFC 8058: mail clients POST without a session; the signed token authenticates.
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -149,7 +165,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         payload = links.read_token("unsubscribe", token)
     except links.LinkError as exc:
-        return links.link_error_response(request, exc)
+        return _unsubscribe_error(request, exc)
     category = payload.get("c")
     user = (
         User.objects.filter(pk=payload.get("u"), is_active=True)
@@ -157,10 +173,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if user is None or category not in Category.values:
-        return links.link_error_response(
-            request,
-            links.LinkInvalid("This link no longer works: the account is gone."),
-            status=404,
+        return _unsubscribe_error(
+            request, links.LinkInvalid("This link no longer works: the account is gone."), 404
         )
     prefs, _ = NotificationSettings.objects.get_or_create(user=user)
     changes = changes_for(prefs, category)
