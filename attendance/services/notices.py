@@ -41,23 +41,14 @@ def waitlist_promotion_notify(*, attendance_id: int) -> None:
     # The key names this promotion (its ledger row), so a later demote-and-promote tells again.
     change = attendance.changes.filter(field="rsvp", new="going").order_by("-at", "-pk").first()
     key = f"waitlist-promoted:{attendance.pk}:{change.pk if change else 0}"
-    title = f"You have a seat at {event.title}"
-    body = "A seat freed up and you were next on the waitlist, so you are now going."
-    notification_create(
+    _tell(
         user=user,
+        event=event,
+        key=key,
         kind="event.waitlist_promoted",
-        title=title,
-        body=body,
-        url=event.get_absolute_url(),
-        key=key,
-    )
-    email_enqueue(
-        key=key,
-        to=user.email,
-        user=user,
-        subject=title,
+        title=f"You have a seat at {event.title}",
+        body="A seat freed up and you were next on the waitlist, so you are now going.",
         template="attendance/email/waitlist_promoted",
-        context=_event_context(event, user=user),
     )
 
 
@@ -65,7 +56,7 @@ def waitlist_promotion_notify(*, attendance_id: int) -> None:
 def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
     """Tell everyone going, maybe or waitlisted for event `event_id` that it is cancelled.
 
-    Returns how many people were told (people already told are not told again:
+    Returns how many people were told now (people told before are not told again:
     the key is `event-cancelled:<event>:<attendance>`).
     """
     event = Event.objects.select_related("org").get(pk=event_id)
@@ -75,29 +66,34 @@ def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
         .rsvped()
         .select_related("membership__user")
     )
+    body = reason or f"{event.org.name} cancelled this event."
     for attendance in attendances:
-        user = attendance.membership.user
-        key = f"event-cancelled:{event.pk}:{attendance.pk}"
-        title = f"Cancelled: {event.title}"
-        body = reason or f"{event.org.name} cancelled this event."
-        notification_create(
-            user=user,
+        told += _tell(
+            user=attendance.membership.user,
+            event=event,
+            key=f"event-cancelled:{event.pk}:{attendance.pk}",
             kind="event.cancelled",
-            title=title,
+            title=f"Cancelled: {event.title}",
             body=body,
-            url=event.get_absolute_url(),
-            key=key,
-        )
-        email_enqueue(
-            key=key,
-            to=user.email,
-            user=user,
-            subject=title,
             template="attendance/email/event_cancelled",
-            context={**_event_context(event, user=user), "reason": body},
         )
-        told += 1
     return told
+
+
+def _tell(*, user, event: Event, key: str, kind: str, title: str, body: str, template: str) -> bool:
+    """Notify `user` in-app and by email under one idempotency key; False if told before."""
+    notification = notification_create(
+        user=user, kind=kind, title=title, body=body, url=event.get_absolute_url(), key=key
+    )
+    email = email_enqueue(
+        key=key,
+        to=user.email,
+        user=user,
+        subject=title,
+        template=template,
+        context={**_event_context(event, user=user), "reason": body},
+    )
+    return notification is not None or email is not None
 
 
 def _event_context(event: Event, *, user) -> dict:

@@ -70,3 +70,8 @@ def test_the_email_shows_the_time_in_the_members_zone(full_house, rsvped, mailou
 
     email = OutboundEmail.objects.get(user=rsvped["going"])
     assert email.context["when"].endswith("(America/New_York)")
+
+
+def test_the_count_is_of_people_told_now(full_house, rsvped):
+    assert event_cancelled_notify(event_id=full_house.pk) == 3
+    assert event_cancelled_notify(event_id=full_house.pk) == 0
