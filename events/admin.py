@@ -7,6 +7,7 @@ Status changes go through the services (admin actions call `event_publish` /
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 
 from events import services
@@ -45,6 +46,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     list_select_related = ["org"]
     raw_id_fields = ["org", "created_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "status",
         "sequence",

@@ -69,14 +69,17 @@ class LumaClient:
         base_url: str | None = None,
         timeout: float = 15.0,
         max_attempts: int = 4,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         max_retry_after: float = 60.0,
         page_size: int = 50,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = (base_url or settings.LUMA_API_BASE_URL).rstrip("/")
         self.max_attempts = max_attempts
-        self.backoff = backoff
+        # The base of the exponential backoff; tests shrink it with a setting.
+        self.backoff = (
+            backoff if backoff is not None else getattr(settings, "LUMA_BACKOFF_SECONDS", 1.0)
+        )
         self.max_retry_after = max_retry_after
         self.page_size = page_size
         self.sleep = sleep

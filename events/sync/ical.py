@@ -130,6 +130,19 @@ def parse_feed(data: bytes, *, result: SyncResult, now: datetime | None = None):
     if getattr(cal, "name", "") != "VCALENDAR":
         raise SyncError("The feed is not a valid iCalendar (.ics) file.")
     zone = zoneinfo.ZoneInfo(clean_zone(_text(cal, "X-WR-TIMEZONE")))
+    # Drop the VEVENTs that cannot be tracked or placed before expanding: one broken
+    # entry must not stop a whole feed.
+    for component in list(cal.subcomponents):
+        if component.name != "VEVENT":
+            continue
+        title = _text(component, "SUMMARY") or "Untitled event"
+        if not _text(component, "UID"):
+            result.skip(f"“{title}”: no UID, so it cannot be tracked.")
+        elif component.get("DTSTART") is None:
+            result.skip(f"“{title}”: no start time.")
+        else:
+            continue
+        cal.subcomponents.remove(component)
     components = list(cal.walk("VEVENT"))
     series_uids = {
         _text(c, "UID")

@@ -43,7 +43,8 @@ def event_times(event, user) -> dict:
         "event_same_day": own_start.date() == own_end.date(),
         "event_zone": event.timezone,
         "event_zone_abbr": own_start.tzname(),
-        "differs": start.utcoffset() != own_start.utcoffset() or viewer != event.timezone,
+        # Same offset (Paris viewing Berlin): one line is enough.
+        "differs": start.utcoffset() != own_start.utcoffset(),
     }
 
 

@@ -58,6 +58,7 @@ class FakeLuma(LoopbackServer):
         self.events: list[dict] = []  # entries, in lu.ma's order
         self.guests: dict[str, list[dict]] = {}  # event api_id -> guest entries
         self._trouble: list[Reply] = []
+        self._good_before_trouble = 0
 
     # -- building the upstream state ------------------------------------------------
 
@@ -152,8 +153,9 @@ class FakeLuma(LoopbackServer):
         for _ in range(times):
             self._trouble.append(Reply.json(body, 429, {"Retry-After": retry_after}))
 
-    def fail(self, *, status: int = 500, times: int = 1) -> None:
-        """Answer the next `times` requests with `status`."""
+    def fail(self, *, status: int = 500, times: int = 1, after: int = 0) -> None:
+        """Answer `times` requests with `status`, after serving `after` more normally."""
+        self._good_before_trouble = after
         for _ in range(times):
             self._trouble.append(Reply.json({"message": "Internal error"}, status))
 
@@ -166,7 +168,10 @@ class FakeLuma(LoopbackServer):
         if request.headers.get("x-luma-api-key") != self.api_key:
             return Reply.json({"message": "Invalid API key"}, 401)
         if self._trouble:
-            return self._trouble.pop(0)
+            if self._good_before_trouble:
+                self._good_before_trouble -= 1
+            else:
+                return self._trouble.pop(0)
         if request.path == LIST_EVENTS:
             return self._page(self.events, request)
         if request.path == GET_GUESTS:
