@@ -49,7 +49,7 @@ class OrganizationForm(forms.ModelForm):
         ]
         labels = {"slug": "Address", "lat": "Latitude", "lng": "Longitude"}
         help_texts = {
-            "slug": "Your page will be at /orgs/<address>/. Letters, numbers and hyphens.",
+            "slug": "Your page will be /orgs/your-address/: lower-case letters, digits, hyphens.",
             "lat": "Decimal degrees, -90 to 90 (e.g. 52.52 for Berlin). Leave empty if none.",
             "lng": "Decimal degrees, -180 to 180 (e.g. 13.405 for Berlin).",
             "city": "Where you usually meet. Leave empty for an online-only community.",

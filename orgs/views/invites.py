@@ -60,6 +60,9 @@ class InviteView(View):
                 "problem": problem,
             }
             response = render(request, TEMPLATE, context, status=410 if problem else 200)
-        # A token page: never cached, never leaked through the Referer header (DESIGN §12).
-        response["Referrer-Policy"] = "no-referrer"
+        # A token page: never cached (never_cache above), and the token never leaves in a
+        # Referer header. Not `no-referrer`: with it, Chromium sends `Origin: null` on the
+        # page's own Join POST and Django's CSRF check refuses it. `strict-origin` sends
+        # the bare origin only — no path, so no token — and keeps Origin intact.
+        response["Referrer-Policy"] = "strict-origin"
         return response

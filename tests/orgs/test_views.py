@@ -146,7 +146,7 @@ def test_invite_get_shows_the_org_and_changes_nothing(client_as_member, org, out
     response = client_as_member.get(invite.get_absolute_url())
     assert response.status_code == 200
     assert b"Join Berlin Reading Circle" in response.content
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"  # origin only: the token never leaks
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     invite.refresh_from_db()
     assert invite.uses == 0
