@@ -227,7 +227,14 @@ class LumaKeyForm(forms.Form):
     api_key = forms.CharField(
         label="lu.ma API key",
         max_length=500,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        widget=forms.PasswordInput(
+            render_value=False,
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "Paste your lu.ma API key",
+                "aria-label": "lu.ma API key",
+            },
+        ),
         help_text="lu.ma → your calendar → Settings → Developer → API keys.",
     )
 
@@ -235,6 +242,7 @@ class LumaKeyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.form_show_labels = False
 
 
 class IcsFeedForm(forms.Form):
@@ -242,10 +250,13 @@ class IcsFeedForm(forms.Form):
         label="iCal feed URL",
         max_length=1000,
         help_text="A public .ics address (Google Calendar, Meetup, a lu.ma calendar feed).",
-        widget=forms.URLInput(attrs={"placeholder": "https://…/basic.ics"}),
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://…/basic.ics", "aria-label": "iCal feed URL"}
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.form_show_labels = False
