@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Expression,
     F,
     FloatField,
     OuterRef,
@@ -232,9 +233,8 @@ def org_suggestions(*, user, limit: int = 4) -> list[Suggestion]:
         .annotate(member_count=_active_member_count())
         .filter(~Exists(own))
     )
-    score = Value(0.0)
-    near = profile.has_location
-    if near:
+    score: Expression = Value(0.0)
+    if profile.location_discoverable and profile.lat is not None and profile.lng is not None:
         orgs = orgs.annotate(distance_km=distance_km(lat=profile.lat, lng=profile.lng))
         # 1.0 next door, 0.5 at 25 km, ~0 across an ocean.
         score = score + Case(
@@ -266,11 +266,12 @@ def org_suggestions(*, user, limit: int = 4) -> list[Suggestion]:
     suggestions = []
     for org in orgs:
         reasons = []
-        if near and getattr(org, "distance_km", None) is not None and org.distance_km < 300:
-            reasons.append(f"{org.distance_km:.0f} km away")
-        if city and getattr(org, "same_city", 0):
+        distance = getattr(org, "distance_km", None)
+        if distance is not None and distance < 300:
+            reasons.append(f"{distance:.0f} km away")
+        if getattr(org, "same_city", 0.0):
             reasons.append(f"In {org.city}")
-        if getattr(org, "overlap", 0) > 0:
+        if getattr(org, "overlap", 0.0) > 0:
             reasons.append("Matches your interests")
         if not reasons:
             reasons.append("Popular" if org.member_count else "New on ASTN")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -85,7 +86,14 @@ class OrgDetailView(TemplateView):
         return context
 
 
-class OrgJoinView(LoginRequiredMixin, View):
+class _BackToOrgPageMixin(LoginRequiredMixin):
+    """Send a signed-out visitor to log in and then to the org page (these views are POST-only)."""
+
+    def handle_no_permission(self):
+        return redirect_to_login(reverse("orgs:org-detail", kwargs={"slug": self.kwargs["slug"]}))
+
+
+class OrgJoinView(_BackToOrgPageMixin, View):
     """POST: join the org (a contact or someone who left is reactivated)."""
 
     def post(self, request, slug):
@@ -99,7 +107,7 @@ class OrgJoinView(LoginRequiredMixin, View):
         return redirect(org.get_absolute_url())
 
 
-class OrgLeaveView(LoginRequiredMixin, View):
+class OrgLeaveView(_BackToOrgPageMixin, View):
     """POST: leave the org; the membership is kept with status `left`."""
 
     def post(self, request, slug):

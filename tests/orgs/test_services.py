@@ -273,3 +273,12 @@ def test_concurrent_accepts_never_exceed_max_uses():
     assert invite.uses == 1
     assert sorted(outcomes) == ["joined", "used_up", "used_up", "used_up"]
     assert Membership.objects.filter(org=org).count() == 1
+
+
+def test_muting_is_a_flag_on_the_membership(org, member):
+    from orgs.services import membership_mute_set
+
+    membership_mute_set(membership=_membership(org, member), muted=True)
+    assert _membership(org, member).muted
+    membership_mute_set(membership=_membership(org, member), muted=False)
+    assert not _membership(org, member).muted

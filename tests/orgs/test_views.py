@@ -95,7 +95,8 @@ def test_join_is_post_only_and_needs_login(client, org):
     url = reverse("orgs:org-join", kwargs={"slug": org.slug})
     response = client.post(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    # After logging in they land on the org page (the join URL itself is POST-only).
+    assert response["Location"] == f"/accounts/login/?next=/orgs/{org.slug}/"
     assert not Membership.objects.filter(org=org, user__isnull=False).exists()
 
 
@@ -384,3 +385,21 @@ def test_dashboard_asks_contacts_to_join(client, org):
     client.post(f"/orgs/{org.slug}/join/")
     assert Membership.objects.get(org=org, user=user).status == "member"
     assert "You attended events of" not in client.get("/").content.decode()
+
+
+def test_browse_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(12):
+        org = OrganizationFactory(name=f"Hub {n:02}")
+        MembershipFactory(org=org)
+    with django_assert_max_num_queries(4):
+        response = client.get("/orgs/", {"q": "hub"})
+    assert len(response.context["orgs"]) == 12
+
+
+def test_org_page_runs_a_bounded_number_of_queries(
+    client_as_member, org, django_assert_max_num_queries
+):
+    for _ in range(5):
+        MembershipFactory(org=org, role="admin")
+    with django_assert_max_num_queries(12):
+        assert client_as_member.get(org.get_absolute_url()).status_code == 200
