@@ -33,3 +33,21 @@ def test_demo_without_events_does_nothing(db):
     demo.seed(stdout=out)
 
     assert "0 demo events" in out.getvalue()
+
+
+def test_seed_demo_puts_rsvps_on_the_demo_events_once():
+    from django.core.management import call_command
+
+    from events.models import Event
+
+    call_command("seed_demo", stdout=io.StringIO())
+    rows, changes = Attendance.objects.count(), AttendanceChange.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert (Attendance.objects.count(), AttendanceChange.objects.count()) == (rows, changes)
+    upcoming = Event.objects.published().upcoming()
+    assert Attendance.objects.filter(event__in=upcoming, rsvp="going").exists()
+    assert Attendance.objects.filter(event__in=Event.objects.past()).exists()
+    assert not Attendance.objects.filter(event__status=Event.Status.DRAFT).exists()
+    for event in Event.objects.exclude(capacity=None):
+        assert Attendance.objects.filter(event=event, rsvp="going").count() <= event.capacity
