@@ -178,3 +178,25 @@ def test_a_visitor_joins_through_an_invite_link_made_by_the_admin(
 
     page.reload()
     assert page.locator("td", has_text="1 / 20").is_visible()
+
+
+def test_a_revoked_invite_and_the_account_pages_read_clearly(
+    live_server, page, screenshot, orgs_world
+):
+    from django.utils import timezone
+
+    from tests.factories.orgs import InviteLinkFactory
+
+    invite = InviteLinkFactory(org=orgs_world["org"], revoked_at=timezone.now())
+    page.goto(live_server.url + invite.get_absolute_url())
+    expect(page.get_by_text("This invite link has been turned off")).to_be_visible()
+    screenshot("orgs-13-invite-revoked")
+
+    page.goto(live_server.url + "/accounts/login/")
+    _log_in(page, orgs_world["admin"].email, TEST_PASSWORD)
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/me/delete/")
+    expect(page.get_by_text("You are the only admin of Berlin Reading Circle")).to_be_visible()
+    screenshot("orgs-14-delete-account")
+    page.goto(live_server.url + "/me/export/")
+    screenshot("orgs-15-export")
