@@ -5,6 +5,7 @@ class AttendanceConfig(AppConfig):
     name = "attendance"
 
     def ready(self) -> None:
+        from astn.accounts.export import register_export_section
         from astn.notifications import settings_sections
         from attendance import receivers, selectors, widgets
         from events import extensions, signals
@@ -31,6 +32,8 @@ class AttendanceConfig(AppConfig):
                 context=widgets.settings_calendar_context,
             )
         )
+
+        register_export_section("attendance", selectors.attendance_export_for_user)
 
         signals.event_changed.connect(
             receivers.promote_when_capacity_changes, dispatch_uid="attendance.promote_waitlist"

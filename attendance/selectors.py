@@ -139,3 +139,38 @@ def upcoming_rsvps(*, user, limit: int = 5, now=None) -> list[Attendance]:
         .select_related("event", "event__org")
         .order_by("event__start", "event_id")[:limit]
     )
+
+
+def attendance_export_for_user(user) -> list[dict]:
+    """Return every RSVP and attendance record of `user`, with its history, for /me/export/.
+
+    Who else made a change is left out (another person's identity is not the
+    member's data); the source says whether it was them, an admin, a sync or an import.
+    """
+    records = (
+        Attendance.objects.filter(membership__user=user)
+        .select_related("event__org")
+        .prefetch_related("changes")
+        .order_by("event__start", "pk")
+    )
+    return [
+        {
+            "org": a.event.org.name,
+            "event": a.event.title,
+            "event_start": a.event.start,
+            "rsvp": a.rsvp,
+            "rsvp_at": a.rsvp_at,
+            "rsvp_source": a.rsvp_source,
+            "waitlisted_at": a.waitlisted_at,
+            "attended": a.attended,
+            "attended_source": a.attended_source,
+            "minutes_present": a.minutes_present,
+            "rating": a.rating,
+            "feedback": a.feedback,
+            "history": [
+                {"field": c.field, "old": c.old, "new": c.new, "source": c.source, "at": c.at}
+                for c in a.changes.all()
+            ],
+        }
+        for a in records
+    ]

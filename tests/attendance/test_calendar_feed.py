@@ -150,3 +150,23 @@ def test_the_settings_page_has_the_feed_and_regenerating_returns_there(client_as
         reverse("attendance:calendar-regenerate"), {"next": "/me/settings/"}
     )
     assert regenerate["Location"] == "/me/settings/"
+
+
+def test_my_export_holds_my_rsvps_and_their_history(member, event, admin):
+    from astn.accounts.export import export_for_user
+
+    rsvp_set(event=event, user=member, rsvp="maybe")
+    rsvp_set(event=event, user=member, rsvp="going", source="admin", actor=admin)
+
+    (record,) = export_for_user(member)["attendance"]
+
+    assert (record["event"], record["rsvp"], record["rsvp_source"]) == (
+        "Reading night",
+        "going",
+        "admin",
+    )
+    assert [(h["old"], h["new"], h["source"]) for h in record["history"]] == [
+        ("none", "maybe", "self"),
+        ("maybe", "going", "admin"),
+    ]
+    assert admin.email not in str(record)
