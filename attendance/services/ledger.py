@@ -19,12 +19,12 @@ from attendance.signals import attendance_changed
 
 # How much we trust where an `attended` value came from. A source never overwrites a
 # value from a more trusted one (DESIGN §4); #6 shows such conflicts to admins.
-ATTENDED_TRUST = {
-    Source.SELF: 1,
-    Source.PROGRAM: 2,
-    Source.IMPORT: 3,
-    Source.LUMA_CHECKIN: 3,
-    Source.ADMIN: 4,
+ATTENDED_TRUST: dict[str, int] = {
+    Source.SELF.value: 1,
+    Source.PROGRAM.value: 2,
+    Source.IMPORT.value: 3,
+    Source.LUMA_CHECKIN.value: 3,
+    Source.ADMIN.value: 4,
 }
 
 
