@@ -79,6 +79,13 @@ _FLAGS_BY_CATEGORY = {
 }
 
 
+_FLAG_LABELS = {
+    field.name: str(field.verbose_name)
+    for field in NotificationSettings._meta.fields
+    if isinstance(field, models.BooleanField)
+}
+
+
 def changes_for(prefs: NotificationSettings, category: str) -> list[Change]:
     """Return what unsubscribing from `category` does to `prefs` (without saving anything)."""
     category = Category(category)
@@ -94,8 +101,8 @@ def changes_for(prefs: NotificationSettings, category: str) -> list[Change]:
             )
         )
     for field in _FLAGS_BY_CATEGORY.get(category, ()):
-        label = NotificationSettings._meta.get_field(field).verbose_name
-        changes.append(Change(field, str(label), getattr(prefs, field), False))
+        label = _FLAG_LABELS[field]
+        changes.append(Change(field, label, getattr(prefs, field), False))
     return changes
 
 

@@ -417,3 +417,24 @@ def test_requeueing_a_failed_email_gives_it_fresh_attempts(django_capture_on_com
 def test_unsubscribe_settings_exist_for_every_user():
     # The sender relies on the accounts signal that gives every user settings rows.
     assert NotificationSettings.objects.filter(user=UserFactory()).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sender_leaves_the_connection_as_it_found_it():
+    OutboundEmailFactory()
+    services.outbox_send_due()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db
+def test_an_enqueued_row_comes_back_with_its_id_and_stored_values():
+    user = UserFactory()
+    email = enqueue(to=user.email, user=user, category="digest", send_at=timezone.now())
+    stored = OutboundEmail.objects.get(pk=email.pk)
+    assert stored.user == user
+    assert stored.category == "digest"
+    assert stored.context["paragraphs"] == ["Glad you're here."]
+    assert stored.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert stored.attempts == 0
