@@ -12,7 +12,7 @@ orgs a member has muted. So `orgs` registers a section from its `AppConfig.ready
 
 `context(request)` returns the template context, or None to leave the section out; the
 template sees it as `section` (e.g. `{{ section.memberships }}`).
-The section's template is rendered inside a card under the notification settings,
+The section's template is rendered inside a card in the page's side column,
 outside the settings `<form>` (so it may hold its own forms, e.g. unmute buttons).
 """
 
