@@ -48,7 +48,7 @@ def rsvp_set(*, event: Event, user, rsvp: str, source: str = Source.SELF, actor=
     """
     if rsvp not in Attendance.MEMBER_CHOICES:
         raise RsvpError("Choose going, maybe or not going.")
-    event = _lock(event)
+    event = _lock(event.pk)
     reason = rsvp_closed_reason(event)
     if reason:
         raise RsvpClosed(reason)
@@ -87,12 +87,43 @@ def waitlist_promote(*, event: Event) -> list[Attendance]:
     nothing for events that are not open for RSVPs. Each promoted person is told
     after commit.
     """
-    return _promote_locked(_lock(event))
+    return _promote_locked(_lock(event.pk))
 
 
-def _lock(event: Event) -> Event:
+@transaction.atomic
+def rsvps_release(*, membership: Membership) -> int:
+    """Withdraw `membership`'s RSVPs to events that have not started; return how many.
+
+    For someone who left the org (or deleted their account): their seats go to the
+    waitlist at once. Each becomes "not going" (source `self`) in the ledger.
+    """
+    event_ids = (
+        Attendance.objects.filter(
+            membership=membership,
+            rsvp__in=Attendance.INTERESTED,
+            event__status=Event.Status.PUBLISHED,
+            event__start__gt=timezone.now(),
+        )
+        .order_by("event_id")
+        .values_list("event_id", flat=True)
+    )
+    released = 0
+    for event_id in list(event_ids):
+        event = _lock(event_id)
+        _rsvp_locked(
+            event=event,
+            membership=membership,
+            rsvp=Rsvp.NOT_GOING,
+            source=Source.SELF,
+            actor=membership.user,
+        )
+        released += 1
+    return released
+
+
+def _lock(event_id: int) -> Event:
     # Lock only the event row (no joins), fetched fresh: the caller's copy may be stale.
-    return Event.objects.select_for_update(of=("self",)).select_related("org").get(pk=event.pk)
+    return Event.objects.select_for_update(of=("self",)).select_related("org").get(pk=event_id)
 
 
 def _rsvp_locked(*, event, membership, rsvp, source, actor) -> Attendance:

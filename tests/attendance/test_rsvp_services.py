@@ -289,3 +289,21 @@ def test_every_ledger_row_is_announced_after_commit(
         (member, NOT_GOING, "self"),
         (bea, GOING, "waitlist"),
     ]
+
+
+def test_leaving_releases_upcoming_seats_to_the_waitlist(full_house, org, member, make_member):
+    from attendance.services import rsvps_release
+
+    bea = make_member("Bea")
+    rsvp_set(event=full_house, user=member, rsvp=GOING)
+    rsvp_set(event=full_house, user=bea, rsvp=GOING)
+    past = RsvpEventFactory(org=org, start=timezone.now() - datetime.timedelta(days=3))
+    kept = AttendanceFactory(event=past, membership=member.memberships.get())
+
+    released = rsvps_release(membership=member.memberships.get())
+
+    assert released == 1
+    assert Attendance.objects.get(event=full_house, membership__user=member).rsvp == NOT_GOING
+    assert Attendance.objects.get(event=full_house, membership__user=bea).rsvp == GOING
+    kept.refresh_from_db()
+    assert kept.rsvp == GOING
