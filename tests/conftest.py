@@ -10,10 +10,18 @@ pytest_plugins = ["tests.browser.fixtures", "tests.fakes.fixtures"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (rate-limit counters live there)."""
+    """Each test starts with an empty cache (rate-limit counters live there).
+
+    Only this run's keys go: `cache.clear()` would FLUSHDB and wipe the counters of
+    another test run sharing the Redis database (ASTN_TEST_DB gives each its prefix).
+    """
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    redis = cache._cache.get_client(None, write=True)
+    keys = list(redis.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=500))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture
