@@ -44,3 +44,8 @@ class AttendanceConfig(AppConfig):
         signals.luma_event_synced.connect(
             receivers.sync_luma_guests, dispatch_uid="attendance.sync_luma_guests"
         )
+        from orgs.signals import membership_left
+
+        membership_left.connect(
+            receivers.release_seats_of_leaver, dispatch_uid="attendance.release_seats"
+        )

@@ -7,7 +7,7 @@ guests are written all-or-nothing with the events.
 
 from __future__ import annotations
 
-from attendance.services import luma_guests_sync
+from attendance.services import luma_guests_sync, rsvps_release
 from attendance.tasks import event_cancelled_notify_task, waitlist_promote_task
 
 
@@ -28,3 +28,8 @@ def sync_luma_guests(sender, *, event, luma_event_api_id, client, stats, **kwarg
     for name, count in luma_guests_sync(event=event, guests=guests).items():
         key = name if name == "guests" else f"guests_{name}"
         stats[key] = stats.get(key, 0) + count
+
+
+def release_seats_of_leaver(sender, *, membership, reason, **kwargs) -> None:
+    """Someone left the org or deleted their account: their upcoming seats go to the waitlist."""
+    rsvps_release(membership=membership)

@@ -8,7 +8,7 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from astn.accounts.deletion import register_deletion_step
         from astn.accounts.export import register_export_section
-        from orgs import dashboard, signals  # noqa: F401 - connects receivers
+        from orgs import dashboard, receivers  # noqa: F401 - connects receivers
 
         dashboard.register_panels()
         register_export_section("memberships", _export_memberships)

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from astn.accounts.models import User, normalize_email
 from orgs.models import InviteLink, Membership, Organization
+from orgs.signals import membership_left
 
 ORG_EDITABLE_FIELDS = (
     "name",
@@ -207,6 +208,14 @@ def _other_admins_exist(membership: Membership) -> bool:
     )
 
 
+def _send_membership_left(*, membership_ids: list[int], reason: str) -> None:
+    def send() -> None:
+        for membership in Membership.objects.filter(pk__in=membership_ids).select_related("org"):
+            membership_left.send(sender=Membership, membership=membership, reason=reason)
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> Membership:
     """Mark the membership `left`, keeping the row and everything hanging off it.
@@ -228,6 +237,7 @@ def membership_leave(*, membership: Membership) -> Membership:
     membership.role = Membership.Role.MEMBER
     membership.left_at = timezone.now()
     membership.save(update_fields=["status", "role", "left_at"])
+    _send_membership_left(membership_ids=[membership.pk], reason="left")
     return membership
 
 
@@ -331,8 +341,11 @@ def memberships_anonymise_for_user(*, user: User) -> int:
 
     Used when an account is deleted: the org keeps the row (so its counts and event
     attendance stay right) but not the person. Status is left as it was.
+    Sends `membership_left` (reason `account_deleted`) after commit for each row.
     """
-    return Membership.objects.filter(user=user).update(
+    membership_ids = list(Membership.objects.filter(user=user).values_list("pk", flat=True))
+    _send_membership_left(membership_ids=membership_ids, reason="account_deleted")
+    return Membership.objects.filter(pk__in=membership_ids).update(
         user=None,
         email="",
         name="",

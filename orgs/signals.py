@@ -1,30 +1,20 @@
-"""Receivers that keep orgs in step with accounts.
+"""Signals that `orgs` sends, for the apps above it (DESIGN §3: orgs never imports them).
 
-When a person verifies an email address — by confirming it, or because it arrived
-verified (sign-up through a trusted path, the admin, demo data) — the contact
-memberships carrying that address are linked to their account (DESIGN §4). The
-status stays `contact`; the dashboard then asks "You attended events of X — join?".
+Receivers are connected in the receiving app's `AppConfig.ready()`.
 """
 
-from __future__ import annotations
+from django.dispatch import Signal
 
-from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+membership_left = Signal()
+"""
+Sent after the transaction commits, once for each membership that stopped being a
+member of its org: the person left (`membership_leave`) or deleted their account
+(`memberships_anonymise_for_user`; the membership is then already anonymised).
 
-from orgs.services import contacts_link_to_user
+Keyword arguments:
 
+- ``membership``: the `orgs.models.Membership`, as saved.
+- ``reason``: ``"left"`` or ``"account_deleted"``.
 
-@receiver(email_confirmed, dispatch_uid="orgs_link_contacts_on_confirm")
-def link_contacts_on_email_confirmed(
-    sender, request, email_address: EmailAddress, **kwargs
-) -> None:
-    contacts_link_to_user(user=email_address.user, email=email_address.email)
-
-
-@receiver(post_save, sender=EmailAddress, dispatch_uid="orgs_link_contacts_on_verified_save")
-def link_contacts_on_verified_address(sender, instance: EmailAddress, **kwargs) -> None:
-    # Also covers addresses that never go through confirmation (created verified).
-    if instance.verified:
-        contacts_link_to_user(user=instance.user, email=instance.email)
+Attendance listens to give the person's seats at upcoming events to the waitlist.
+"""
