@@ -104,7 +104,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, event: Event | None = None, synced: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        if event is not None and not self.is_bound:
+        if event is not None:  # also when bound: disabled fields take their initial value
             self.initial.update(
                 {
                     name: getattr(event, name)

@@ -16,6 +16,7 @@ the shared upsert/cancel rules: `events.sync.common`.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.utils import timezone as dj_timezone
 
@@ -32,6 +33,7 @@ from events.sync.luma import sync_luma
 logger = logging.getLogger(__name__)
 
 SOURCES = {Event.Source.LUMA: sync_luma, Event.Source.ICAL: sync_ical}
+LOG_RETENTION = timedelta(days=90)
 EXPECTED_ERRORS = (SyncError, LumaError, FetchError, SecretUnreadable)
 
 
@@ -71,6 +73,8 @@ def calendar_sync(
     log.details = {"skipped": result.skipped_reasons, **({"stats": result.stats} if log.ok else {})}
     log.finished_at = dj_timezone.now()
     log.save()
+    # An hourly job writes ~700 rows a month per source; a quarter is plenty of history.
+    SyncLog.objects.for_org(org).filter(started_at__lt=log.started_at - LOG_RETENTION).delete()
     if log.ok:
         calendar_synced.send(sender=Event, org=org, sync_log=log)
     return log

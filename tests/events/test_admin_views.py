@@ -186,3 +186,16 @@ def test_django_admin_cancel_action_goes_through_the_service(admin_client, event
     assert event.status == Event.Status.CANCELLED
     assert event.sequence == 1
     assert timezone.now() - event.cancelled_at < datetime.timedelta(minutes=1)
+
+
+def test_a_synced_event_shows_read_only_details_and_takes_a_new_type(org, client_as_admin):
+    event = EventFactory(org=org, source=Event.Source.LUMA, external_id="evt-x", title="From lu.ma")
+    url = f"/orgs/{org.slug}/admin/events/{event.pk}/edit/"
+    page = client_as_admin.get(url).content.decode()
+    assert "This event comes from lu.ma" in page
+    assert 'name="title"' in page
+    assert "disabled" in page
+    response = client_as_admin.post(url, form_data(title="Hacked title", event_type="workshop"))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.event_type) == ("From lu.ma", "workshop")

@@ -266,3 +266,26 @@ def test_the_hourly_job_syncs_every_org_with_a_source(
     assert log.org == luma_org
     assert log.ok
     assert log.trigger == SyncLog.Trigger.SCHEDULE
+
+
+def test_run_job_calendar_sync_runs_it_in_process(luma_org, fake_luma):
+    import io
+
+    from django.core.management import call_command
+
+    fake_luma.add_event()
+    out = io.StringIO()
+    call_command("run_job", "calendar_sync", stdout=out)
+    assert "calendar_sync: 1" in out.getvalue()
+    assert SyncLog.objects.get(org=luma_org).created == 1
+
+
+def test_sync_logs_older_than_90_days_are_pruned(luma_org, fake_luma):
+    old = SyncLog.objects.create(org=luma_org, source="luma", ok=True)
+    SyncLog.objects.filter(pk=old.pk).update(
+        started_at=timezone.now() - datetime.timedelta(days=91)
+    )
+    recent = SyncLog.objects.create(org=luma_org, source="luma", ok=True)
+    sync(luma_org)
+    assert not SyncLog.objects.filter(pk=old.pk).exists()
+    assert SyncLog.objects.filter(pk=recent.pk).exists()
