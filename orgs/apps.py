@@ -8,9 +8,10 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from astn.accounts.deletion import register_deletion_step
         from astn.accounts.export import register_export_section
-        from orgs import dashboard, receivers  # noqa: F401 - connects receivers
+        from orgs import dashboard, muting, receivers  # noqa: F401 - connects receivers
 
         dashboard.register_panels()
+        muting.register()
         register_export_section("memberships", _export_memberships)
         register_deletion_step(
             "memberships", _anonymise_memberships, describe=_describe_memberships

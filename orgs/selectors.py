@@ -320,3 +320,12 @@ def membership_deletion_notes(*, user) -> list[str]:
             + ". Make someone else an admin first, or the organisation will have no admin."
         )
     return notes
+
+
+def muted_membership_list_for_user(*, user) -> QuerySet[Membership]:
+    """The orgs a member has muted (no announcements, digest entries or reminders from them)."""
+    return (
+        Membership.objects.filter(user=user, status=Membership.Status.MEMBER, muted=True)
+        .select_related("org")
+        .order_by("org__name")
+    )

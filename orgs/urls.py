@@ -3,7 +3,7 @@ and is listed in `tests/orgs/admin_url_inventory.py` (a meta-test fails otherwis
 
 from django.urls import path
 
-from orgs.views import invites, public, settings
+from orgs.views import invites, mute, public, settings
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/", public.OrgDetailView.as_view(), name="org-detail"),
     path("orgs/<slug:slug>/join/", public.OrgJoinView.as_view(), name="org-join"),
     path("orgs/<slug:slug>/leave/", public.OrgLeaveView.as_view(), name="org-leave"),
+    path("orgs/<slug:slug>/mute/", mute.OrgMuteView.as_view(), name="org-mute"),
     path("invite/<str:token>/", invites.InviteView.as_view(), name="invite"),
     path(
         "orgs/<slug:slug>/admin/settings/",
