@@ -115,6 +115,12 @@ class Attendance(models.Model):
         indexes = [
             models.Index(fields=["event", "rsvp", "waitlisted_at"]),
             models.Index(fields=["membership", "rsvp"]),
+            # The prompt job's second pass: "Remind me later" answers that came due.
+            models.Index(
+                fields=["remind_after"],
+                condition=models.Q(remind_after__isnull=False),
+                name="attendance_remind_after_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,9 +135,17 @@ class AttendanceChangeQuerySet(models.QuerySet):
     def for_org(self, org: Organization):
         return self.filter(attendance__event__org=org)
 
+    def open_conflicts(self):
+        """Refused reports (a self-report a more trusted value kept out) no admin has settled."""
+        return self.filter(applied=False, settled_at__isnull=True)
+
 
 class AttendanceChange(models.Model):
-    """One change of `rsvp` or `attended`: the ledger nothing is overwritten without."""
+    """One change of `rsvp` or `attended`: the ledger nothing is overwritten without.
+
+    A row with `applied=False` records a report that changed nothing because a more
+    trusted source had already decided (see `attendance.services.ledger.ATTENDED_TRUST`).
+    """
 
     class Field(models.TextChoices):
         RSVP = "rsvp", "RSVP"
@@ -151,6 +165,18 @@ class AttendanceChange(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(default=timezone.now)
+    # False for a report that was *not* applied: a self-report that disagreed with a value
+    # from a more trusted source (an admin, an import, a check-in). It is kept so admins see
+    # the conflict on the check-in list; an admin's mark of that person settles it.
+    applied = models.BooleanField(default=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = AttendanceChangeQuerySet.as_manager()
 
@@ -159,4 +185,8 @@ class AttendanceChange(models.Model):
         indexes = [models.Index(fields=["attendance", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()}: {self.old or '—'} → {self.new or '—'} ({self.source})"
+        refused = "" if self.applied else ", not applied"
+        return (
+            f"{self.get_field_display()}: {self.old or '—'} → {self.new or '—'} "
+            f"({self.source}{refused})"
+        )
