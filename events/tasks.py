@@ -32,3 +32,23 @@ def calendar_sync_org_task(
         return []
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return [log.pk for log in calendar_sync_org(org=org, trigger=trigger, user=user)]
+
+
+@shared_task
+def event_announcements_task(org_id: int | None = None) -> int:
+    """The `event_announcements` job (all orgs), and the on-publish run for one org."""
+    from django.utils import timezone
+
+    from events.services.announcements import announcements_send
+
+    return announcements_send(now=timezone.now(), org_ids=None if org_id is None else [org_id])
+
+
+@shared_task
+def weekly_digest_task() -> int:
+    """The hourly `weekly_digest` job: digests of members whose local Monday 09:00 has come."""
+    from django.utils import timezone
+
+    from events.services.digest import digest_send
+
+    return digest_send(now=timezone.now())
