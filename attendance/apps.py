@@ -34,6 +34,7 @@ class AttendanceConfig(AppConfig):
         )
 
         register_export_section("attendance", selectors.attendance_export_for_user)
+        _register_reminder_job()
 
         signals.event_changed.connect(
             receivers.promote_when_capacity_changes, dispatch_uid="attendance.promote_waitlist"
@@ -49,3 +50,17 @@ class AttendanceConfig(AppConfig):
         membership_left.connect(
             receivers.release_seats_of_leaver, dispatch_uid="attendance.release_seats"
         )
+
+
+def _register_reminder_job() -> None:
+    """Event reminders (issue #5; docs/notifications.md)."""
+    from astn.core import schedule
+
+    schedule.register(
+        schedule.Job(
+            name="event_reminders",
+            task="attendance.tasks.event_reminders_task",
+            when=schedule.Every(minutes=10),
+            description="Every 10 min: reminders 1 day and 1 hour before (going or maybe).",
+        )
+    )

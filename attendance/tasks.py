@@ -17,3 +17,13 @@ def event_cancelled_notify_task(event_id: int, reason: str = "") -> int:
 def waitlist_promote_task(event_id: int) -> int:
     event = Event.objects.filter(pk=event_id).first()
     return len(services.waitlist_promote(event=event)) if event else 0
+
+
+@shared_task
+def event_reminders_task() -> int:
+    """The `event_reminders` job (every 10 min): reminders 1 day and 1 hour before."""
+    from django.utils import timezone
+
+    from attendance.services.reminders import reminders_send
+
+    return reminders_send(now=timezone.now())
