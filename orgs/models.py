@@ -58,7 +58,7 @@ class Organization(models.Model):
     discoverable = models.BooleanField(
         default=True, help_text="Listed in search and suggestions. Invite links work either way."
     )
-    # lu.ma: the API key is stored encrypted (see orgs.crypto); calendar feed alternatively.
+    # lu.ma: the API key is stored encrypted (see events.crypto); calendar feed alternatively.
     luma_api_key_encrypted = models.TextField(blank=True)
     luma_calendar_id = models.CharField(max_length=100, blank=True)
     ics_feed_url = models.URLField("iCal feed URL", blank=True, max_length=1000)
