@@ -50,6 +50,43 @@ class AttendanceConfig(AppConfig):
         membership_left.connect(
             receivers.release_seats_of_leaver, dispatch_uid="attendance.release_seats"
         )
+        self._ready_after_the_event()
+
+    def _ready_after_the_event(self) -> None:
+        """#6: "Did you attend?" prompts, signed links, dashboard cards, check-in panel."""
+        from astn.core import dashboard, schedule
+        from astn.notifications import links
+        from attendance import cards
+        from attendance.services.prompts import LINK_MAX_AGE, LINK_PURPOSE
+        from events import extensions
+
+        links.register_purpose(LINK_PURPOSE, max_age=LINK_MAX_AGE)
+        schedule.register(
+            schedule.Job(
+                name="attendance_prompts",
+                task="attendance.tasks.attendance_prompts_task",
+                when=schedule.Every(minutes=10),
+                description="“Did you attend?” 2–4 h after events end, then deferred ones; "
+                "at most 2 per person per event.",
+            )
+        )
+        dashboard.register(
+            dashboard.Panel(
+                name="attendance-pending",
+                order=3,
+                template="attendance/partials/_dashboard_pending.html",
+                context=cards.dashboard_pending_context,
+            )
+        )
+        extensions.register_event_panel(
+            extensions.EventPanel(
+                name="checkin",
+                order=20,
+                slot="side",
+                template="attendance/partials/_event_checkin_panel.html",
+                context=cards.event_checkin_panel_context,
+            )
+        )
 
 
 def _register_reminder_job() -> None:

@@ -13,3 +13,11 @@ class RsvpClosed(RsvpError):
 
 class NotAMember(RsvpError):
     """Only members of the event's org may RSVP; others are offered "Join and RSVP"."""
+
+
+class AnswerError(Exception):
+    """An answer to "Did you attend?" (or its feedback) that cannot be recorded; say why."""
+
+
+class CheckinError(Exception):
+    """A check-in list action an admin cannot do (a cancelled event, a malformed email, ...)."""

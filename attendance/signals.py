@@ -16,13 +16,37 @@ from django.dispatch import Signal
 
 attendance_changed = Signal()
 """
-Sent once for every ledger row (`AttendanceChange`) written: an RSVP given or
-changed (by the member, an admin, the waitlist or a lu.ma sync), or `attended`
-recorded or changed (lu.ma check-in now; prompts, admins, imports in #6).
+Sent once for every ledger row (`AttendanceChange`) that changed something:
+
+- an RSVP given or changed — by the member (`self`), an admin, the waitlist
+  (`waitlist`, a promotion) or a lu.ma sync (`luma`);
+- `attended` recorded or changed — by the member answering "Did you attend?"
+  (`self`, from the email link, the dashboard or /me/attendance/), an admin on
+  the check-in list (`admin`, walk-ins included), a lu.ma check-in
+  (`luma_checkin`), an attendance import (`import`) or a program (`program`).
+
+It is *not* sent for a refused report (a ledger row with ``applied=False``: a
+self-report that a more trusted value kept out), nor when a value is written
+again unchanged, nor for prompt bookkeeping (prompts sent, "remind me later",
+"don't ask again").
 
 Arguments:
 
 - ``attendance``: the ``Attendance`` after the change.
 - ``change``: the ``AttendanceChange`` row (``field`` is ``"rsvp"`` or
-  ``"attended"``; ``old``, ``new``, ``source``, ``actor``, ``at``).
+  ``"attended"``; ``old``, ``new`` as text — an RSVP value, or ``"true"`` /
+  ``"false"`` / ``""`` (unknown) for ``attended``; ``source``; ``actor``, the
+  user who acted or None for syncs and the waitlist; ``at``).
+"""
+
+attendance_feedback_changed = Signal()
+"""
+Sent when a member saves a new rating or comment about an event they attended
+(`attendance.services.answers.attendance_feedback_set`). Saving the same
+feedback again sends nothing.
+
+Arguments:
+
+- ``attendance``: the ``Attendance`` with its new ``rating`` (1–5 or None) and
+  ``feedback`` (text, may be empty).
 """

@@ -27,3 +27,10 @@ def event_reminders_task() -> int:
     from attendance.services.reminders import reminders_send
 
     return reminders_send(now=timezone.now())
+
+
+@shared_task
+def attendance_prompts_task() -> int:
+    from attendance.services.prompts import prompts_send_due
+
+    return prompts_send_due()

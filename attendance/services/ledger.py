@@ -70,9 +70,7 @@ def attended_record(
     """
     if attendance.attended == attended:
         return None
-    if attendance.attended is not None and ATTENDED_TRUST.get(
-        attendance.attended_source, 0
-    ) > ATTENDED_TRUST.get(source, 0):
+    if attended_outranked(attendance, source=source):
         return None
     old = attendance.attended
     attendance.attended = attended
@@ -86,6 +84,33 @@ def attended_record(
         new=_attended_text(attended),
         source=source,
         actor=actor,
+    )
+
+
+def attended_outranked(attendance: Attendance, *, source: str) -> bool:
+    """Return True when `attendance.attended` came from a source more trusted than `source`."""
+    return attendance.attended is not None and ATTENDED_TRUST.get(
+        attendance.attended_source, 0
+    ) > ATTENDED_TRUST.get(source, 0)
+
+
+def attended_refusal_record(
+    attendance: Attendance, *, attended: bool, source: str, actor=None
+) -> AttendanceChange:
+    """Write the ledger row of a report `attended_record` refused to apply (`applied=False`).
+
+    The record keeps its more trusted value; the row is the conflict admins see on
+    the check-in list until one of them marks the person (which settles it). No
+    signal is sent: nothing changed.
+    """
+    return AttendanceChange.objects.create(
+        attendance=attendance,
+        field=AttendanceChange.Field.ATTENDED,
+        old=_attended_text(attendance.attended),
+        new=_attended_text(attended),
+        source=source,
+        actor=actor if getattr(actor, "pk", None) else None,
+        applied=False,
     )
 
 

@@ -107,3 +107,8 @@ def _event_context(event: Event, *, user) -> dict:
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "when": f"{date_format(start, 'l j F Y, H:i')} ({zone_name})",
     }
+
+
+def event_email_context(event: Event, *, user) -> dict:
+    """Return the common email context for `event` sent to `user` (times in their zone)."""
+    return _event_context(event, user=user)
