@@ -1,0 +1,26 @@
+"""Helpers for the who-is-told-what tests: members with a mode, a zone, a mute flag."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from astn.accounts.models import NotificationSettings, Profile
+from tests.factories.accounts import UserFactory
+from tests.factories.orgs import MembershipFactory
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from "2026-11-23 19:02"."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def make_member(org, *, mode="weekly", tz="Europe/Berlin", muted=False, user=None, **prefs):
+    """A member of `org` (status member, with an account) with the given settings."""
+    user = user or UserFactory()
+    Profile.objects.filter(user=user).update(timezone=tz)
+    NotificationSettings.objects.filter(user=user).update(event_mode=mode, **prefs)
+    membership = MembershipFactory(
+        org=org, user=user, muted=muted, joined_at=at("2026-01-01 00:00")
+    )
+    user.refresh_from_db()
+    return membership
