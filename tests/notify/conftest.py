@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
+
+from django.db import connection
 
 from astn.accounts.models import NotificationSettings, Profile
 from tests.factories.accounts import UserFactory
@@ -14,13 +17,38 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def make_member(org, *, mode="weekly", tz="Europe/Berlin", muted=False, user=None, **prefs):
+def make_member(
+    org, *, mode="weekly", tz="Europe/Berlin", muted=False, role="member", user=None, **prefs
+):
     """A member of `org` (status member, with an account) with the given settings."""
     user = user or UserFactory()
     Profile.objects.filter(user=user).update(timezone=tz)
     NotificationSettings.objects.filter(user=user).update(event_mode=mode, **prefs)
     membership = MembershipFactory(
-        org=org, user=user, muted=muted, joined_at=at("2026-01-01 00:00")
+        org=org, user=user, muted=muted, role=role, joined_at=at("2026-01-01 00:00")
     )
     user.refresh_from_db()
     return membership
+
+
+def run_on_two_threads(target):
+    """Run `target()` on two threads released together; each closes its own connection."""
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import icalendar
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 
 from astn.notifications.models import Notification, OutboundEmail
 from attendance.models import Attendance
@@ -18,7 +16,7 @@ from events.models import Event
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import EventFactory, OnlineEventFactory
 from tests.factories.orgs import ContactMembershipFactory, OrganizationFactory
-from tests.notify.conftest import at, make_member
+from tests.notify.conftest import at, make_member, run_on_two_threads
 
 START = at("2026-11-26 18:00")  # Thursday 19:00 in Berlin
 
@@ -222,34 +220,12 @@ def _many_due(count_per_event=15):
     ]
 
 
-def _run_on_two_threads(target):
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_job_twice_and_on_two_threads_at_once_reminds_everyone_exactly_once():
     attendances = _many_due()
     now = START - timedelta(hours=23)
 
-    results = _run_on_two_threads(lambda: reminders_send(now=now, batch_size=7))
+    results = run_on_two_threads(lambda: reminders_send(now=now, batch_size=7))
     assert sum(results) == len(attendances)
     assert reminders_send(now=now) == 0  # and a third run finds nothing
 
