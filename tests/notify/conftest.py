@@ -17,12 +17,16 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def make_member(
-    org, *, mode="weekly", tz="Europe/Berlin", muted=False, role="member", user=None, **prefs
-):
-    """A member of `org` (status member, with an account) with the given settings."""
-    user = user or UserFactory()
-    Profile.objects.filter(user=user).update(timezone=tz)
+def make_member(org, *, mode="weekly", tz=None, muted=False, role="member", user=None, **prefs):
+    """A member of `org` (status member, with an account) with the given settings.
+
+    A new user lives in Berlin unless `tz` says otherwise; an existing `user` keeps
+    their zone unless `tz` is given.
+    """
+    if user is None:
+        user, tz = UserFactory(), tz or "Europe/Berlin"
+    if tz:
+        Profile.objects.filter(user=user).update(timezone=tz)
     NotificationSettings.objects.filter(user=user).update(event_mode=mode, **prefs)
     membership = MembershipFactory(
         org=org, user=user, muted=muted, role=role, joined_at=at("2026-01-01 00:00")
