@@ -140,6 +140,7 @@ def _render(
         "preselected": preselected,
         "notice": notice,
         "error": error,
+        "notice_warning": conflict,
         "conflict": has_conflict,
         "finished": finished,
         "recorded_by": RECORDED_BY.get(attendance.attended_source, ""),
