@@ -167,8 +167,20 @@ def attendance_export_for_user(user) -> list[dict]:
             "minutes_present": a.minutes_present,
             "rating": a.rating,
             "feedback": a.feedback,
+            "prompts_sent": a.prompt_count,
+            "last_prompted_at": a.last_prompted_at,
+            "remind_after": a.remind_after,
+            "dismissed_at": a.dismissed_at,
+            # `applied: false` is an answer of theirs a more trusted record kept out.
             "history": [
-                {"field": c.field, "old": c.old, "new": c.new, "source": c.source, "at": c.at}
+                {
+                    "field": c.field,
+                    "old": c.old,
+                    "new": c.new,
+                    "source": c.source,
+                    "at": c.at,
+                    "applied": c.applied,
+                }
                 for c in a.changes.all()
             ],
         }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from astn.accounts.models import PrivacySettings
 from attendance.models import Attendance, AttendanceChange
 from events.models import Event
 from orgs.models import Membership, Organization
@@ -57,16 +58,17 @@ def checkin_rows(*, event: Event) -> QuerySet[Attendance]:
 def checkin_counts(*, event: Event) -> CheckinCounts:
     """Return the check-in counts of `event` in one query."""
     expected = Q(rsvp__in=[Attendance.Rsvp.GOING, Attendance.Rsvp.MAYBE])
+    # Aliases differ from the field names (Django refuses an aggregate named `attended`).
     row = Attendance.objects.filter(event=event).aggregate(
-        rsvped=Count("pk", filter=expected),
-        attended=Count("pk", filter=Q(attended=True)),
-        attended_rsvped=Count("pk", filter=expected & Q(attended=True)),
-        no_shows=Count("pk", filter=expected & Q(attended=False)),
-        unknown=Count("pk", filter=expected & Q(attended__isnull=True)),
-        walk_ins=Count("pk", filter=~expected & Q(attended=True)),
-        waitlisted=Count("pk", filter=Q(rsvp=Attendance.Rsvp.WAITLISTED)),
+        n_rsvped=Count("pk", filter=expected),
+        n_attended=Count("pk", filter=Q(attended=True)),
+        n_attended_rsvped=Count("pk", filter=expected & Q(attended=True)),
+        n_no_shows=Count("pk", filter=expected & Q(attended=False)),
+        n_unknown=Count("pk", filter=expected & Q(attended__isnull=True)),
+        n_walk_ins=Count("pk", filter=~expected & Q(attended=True)),
+        n_waitlisted=Count("pk", filter=Q(rsvp=Attendance.Rsvp.WAITLISTED)),
     )
-    return CheckinCounts(**row)
+    return CheckinCounts(**{name.removeprefix("n_"): value for name, value in row.items()})
 
 
 def checkin_conflicts(*, event: Event) -> list[AttendanceChange]:
@@ -112,11 +114,15 @@ def attendance_history_visible_to_admins(*, membership: Membership) -> bool:
     Members decide (`PrivacySettings.attendance_visible_to_admins`, default yes).
     Contacts without an account have no setting: the org's own records are visible.
     """
-    user = membership.user
-    if user is None:
+    if membership.user_id is None:
         return True
-    settings = getattr(user, "privacy_settings", None)
-    return settings is None or settings.attendance_visible_to_admins
+    # Read fresh: a cached `user.privacy_settings` could be older than the member's choice.
+    visible = (
+        PrivacySettings.objects.filter(user_id=membership.user_id)
+        .values_list("attendance_visible_to_admins", flat=True)
+        .first()
+    )
+    return visible is None or visible
 
 
 def admin_attendance_history(
