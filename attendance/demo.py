@@ -1,16 +1,26 @@
 """Demo RSVPs on the demo events, so event pages and the dashboard look alive.
 
-Idempotent: an event that already has RSVPs is left alone. Without demo events
-(the events app seeds them first) this does nothing.
+Then, on past events, what happened afterwards (#6): people who said they came
+(with ratings and comments), said they didn't, were asked twice and never
+answered, asked to be reminded, dismissed the question, were checked in by
+lu.ma, or disagree with an admin's mark (a conflict to settle on the check-in
+list). Recent events keep a few unanswered, so the dashboard asks.
+
+Idempotent: an event that already has RSVPs is left alone, and a past event
+whose attendance was already recorded is left alone.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from attendance.models import Attendance, Source
 from attendance.services import rsvp_set
-from attendance.services.ledger import rsvp_record
+from attendance.services.answers import attendance_answer, attendance_feedback_set
+from attendance.services.ledger import attended_record, rsvp_record
 from attendance.services.rsvp import rsvp_closed_reason
 from events.models import Event
 from orgs.models import Membership
@@ -38,6 +48,7 @@ def seed(*, stdout) -> None:
             rsvps += _answer(event, membership, answer)
         seeded += 1
     stdout.write(f"attendance: RSVPs on {seeded} demo events ({rsvps} answers)")
+    _seed_after_the_event(stdout=stdout)
 
 
 def _answer(event: Event, membership: Membership, answer: str) -> int:
@@ -49,3 +60,87 @@ def _answer(event: Event, membership: Membership, answer: str) -> int:
         attendance, _ = Attendance.objects.get_or_create(event=event, membership=membership)
         rsvp_record(attendance, rsvp=answer, source=Source.SELF, actor=membership.user)
     return 1
+
+
+# What people did after an event, by their place on the list (repeating).
+AFTER = [
+    "came_5",
+    "came_4",
+    "no",
+    "asked_twice",
+    "conflict",
+    "came_comment",
+    "luma",
+    "later",
+    "came_3",
+    "dismissed",
+]
+COMMENTS = [
+    "Great discussion, and the snacks were a nice touch.",
+    "Loved it. Could we start 15 minutes later next time? Hard to make it after work.",
+    "Good crowd. The room was a bit loud for the small groups.",
+]
+# Events that ended this recently keep some questions open for the dashboard.
+RECENT = timedelta(days=14)
+
+
+def _seed_after_the_event(*, stdout) -> None:
+    now = timezone.now()
+    events = (
+        Event.objects.published()
+        .filter(end__lt=now)
+        .exclude(attendances__attended__isnull=False)
+        .exclude(attendances__prompt_count__gt=0)
+        .distinct()
+        .order_by("start", "pk")
+    )
+    seeded = 0
+    for event in events:
+        admin = Membership.objects.admins().filter(org=event.org).select_related("user").first()
+        records = list(
+            Attendance.objects.filter(
+                event=event, rsvp__in=[Attendance.Rsvp.GOING, Attendance.Rsvp.MAYBE]
+            )
+            .select_related("membership__user")
+            .order_by("pk")
+        )
+        recent = event.end > now - RECENT
+        for index, attendance in enumerate(records):
+            what = AFTER[(event.pk + index) % len(AFTER)]
+            if recent and what in ("asked_twice", "later", "came_3"):
+                what = "unanswered"
+            if index == len(records) - 1 and seeded % 2 == 0:
+                what = "conflict"  # every other event has one for the admins to settle
+            _after(attendance, what, admin=admin.user if admin else None, index=index, now=now)
+        seeded += 1
+    stdout.write(f"attendance: who came, feedback and conflicts on {seeded} past events")
+
+
+@transaction.atomic
+def _after(attendance: Attendance, what: str, *, admin, index: int, now) -> None:
+    user = attendance.membership.user
+    asked = attendance.event.end + timedelta(hours=3)
+    Attendance.objects.filter(pk=attendance.pk).update(prompt_count=1, last_prompted_at=asked)
+    attendance.refresh_from_db()
+    if what.startswith("came"):
+        attendance_answer(attendance=attendance, attended=True, actor=user, now=now)
+        rating = {"came_5": 5, "came_4": 4, "came_3": 3, "came_comment": 4}[what]
+        comment = COMMENTS[index % len(COMMENTS)] if what != "came_4" else ""
+        attendance_feedback_set(attendance=attendance, rating=rating, comment=comment, now=now)
+    elif what == "no":
+        attendance_answer(attendance=attendance, attended=False, actor=user, now=now)
+    elif what == "asked_twice":
+        Attendance.objects.filter(pk=attendance.pk).update(
+            prompt_count=2, last_prompted_at=asked + timedelta(days=1)
+        )
+    elif what == "later":
+        Attendance.objects.filter(pk=attendance.pk).update(remind_after=now + timedelta(hours=20))
+    elif what == "dismissed":
+        Attendance.objects.filter(pk=attendance.pk).update(dismissed_at=asked)
+    elif what == "luma":
+        attended_record(attendance, attended=True, source=Source.LUMA_CHECKIN)
+    elif what == "conflict" and admin is not None:
+        # The admin marked them absent; they say they came: left for an admin to settle.
+        attended_record(attendance, attended=False, source=Source.ADMIN, actor=admin)
+        attendance_answer(attendance=attendance, attended=True, actor=user, now=now)
+    # "unanswered": asked once, no answer yet (the dashboard shows it).
