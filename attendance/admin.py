@@ -20,7 +20,7 @@ class ReadOnlyAdminMixin:
 
 class AttendanceChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AttendanceChange
-    fields = ("at", "field", "old", "new", "source", "actor")
+    fields = ("at", "field", "old", "new", "source", "actor", "applied", "settled_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -66,15 +66,20 @@ class AttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(AttendanceChange)
 class AttendanceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "attendance", "field", "old", "new", "source", "actor")
-    list_filter = ("field", "source", ("attendance__event__org", admin.RelatedOnlyFieldListFilter))
+    list_display = ("at", "attendance", "field", "old", "new", "source", "actor", "applied")
+    list_filter = (
+        "field",
+        "source",
+        "applied",
+        ("attendance__event__org", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = (
         "attendance__event__title",
         "attendance__membership__email",
         "actor__email",
     )
     list_select_related = ("attendance__event", "attendance__membership__user", "actor")
-    raw_id_fields = ("attendance", "actor")
+    raw_id_fields = ("attendance", "actor", "settled_by")
     date_hierarchy = "at"
     show_full_result_count = False
 
