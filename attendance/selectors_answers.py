@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,6 +96,11 @@ def my_attendance_history(*, user) -> QuerySet[Attendance]:
         .filter(~Q(rsvp=Attendance.Rsvp.NONE) | Q(attended__isnull=False))
         .exclude(event__status=Event.Status.DRAFT)
         .select_related("event__org")
+        .annotate(
+            open_conflicts=Count(
+                "changes", filter=Q(changes__applied=False, changes__settled_at__isnull=True)
+            )
+        )
         .order_by("-event__start", "-pk")
     )
 

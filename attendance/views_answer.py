@@ -69,7 +69,14 @@ def answer_view(request, token: str):
     if request.method == "POST":
         return _post(request, attendance)
     answer = request.GET.get("answer", "")
-    return _render(request, attendance, preselected=answer if answer in PRESELECTABLE else "")
+    if answer not in PRESELECTABLE or (answer == "later" and not _may_defer(attendance)):
+        answer = ""
+    return _render(request, attendance, preselected=answer)
+
+
+def _may_defer(attendance: Attendance) -> bool:
+    """ "Remind me later" is offered while unanswered and before the last prompt."""
+    return attendance.attended is None and attendance.prompt_count < MAX_PROMPTS
 
 
 def _post(request, attendance: Attendance):
@@ -146,7 +153,7 @@ def _render(
         "recorded_by": RECORDED_BY.get(attendance.attended_source, ""),
         "feedback_form": feedback_form,
         "rating": feedback_form["rating"].value() if feedback_form.is_bound else attendance.rating,
-        "allow_later": attendance.attended is None and attendance.prompt_count < MAX_PROMPTS,
+        "allow_later": _may_defer(attendance),
         "action_url": request.path,
     }
     return render(request, TEMPLATE, context, status=status)

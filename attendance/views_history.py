@@ -52,7 +52,10 @@ class AttendanceHistoryView(LoginRequiredMixin, TemplateView):
             page=page,
             pending=[answer_card_state(a, next_url=here, conflict=False) for a in pending],
             rows=[
-                {"attendance": a, "card": answer_card_state(a, next_url=here)}
+                {
+                    "attendance": a,
+                    "card": answer_card_state(a, next_url=here, conflict=bool(a.open_conflicts)),
+                }
                 for a in page.object_list
                 if a.pk not in pending_ids
             ],

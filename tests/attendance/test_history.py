@@ -228,3 +228,26 @@ def test_signals_fire_for_changes_not_for_refused_reports(
 
     assert changes == [("admin", "false", True), ("admin", "true", True)]
     assert feedback == [3]
+
+
+def test_history_query_count_does_not_grow_with_rows(
+    client_as_member, org, member, django_assert_max_num_queries
+):
+    for i in range(12):
+        rsvp_of(ended_event(org, hours_ago=24 * (i + 20)), user=member)
+
+    with django_assert_max_num_queries(15):
+        assert client_as_member.get("/me/attendance/").status_code == 200
+
+
+def test_the_last_prompts_later_link_does_not_offer_later(org):
+    from tests.attendance.test_answer_page import csrf_client, url
+
+    attendance = rsvp_of(ended_event(org))
+    Attendance.objects.filter(pk=attendance.pk).update(prompt_count=2)
+
+    page = text(csrf_client().get(url(attendance, "?answer=later")))
+
+    assert "Remind me tomorrow" not in page
+    assert "Remind me later" not in page
+    assert "Yes, I was there" in page
