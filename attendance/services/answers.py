@@ -33,11 +33,11 @@ FEEDBACK_MAX_LENGTH = 2000
 RATINGS = range(1, 6)
 
 # How a member reads the source that outranked their answer.
-RECORDED_BY = {
-    AttendedSource.ADMIN: "your organisers",
-    AttendedSource.IMPORT: "your organisers' attendance list",
-    AttendedSource.LUMA_CHECKIN: "the lu.ma check-in",
-    AttendedSource.PROGRAM: "the program",
+RECORDED_BY: dict[str, str] = {
+    AttendedSource.ADMIN.value: "your organisers",
+    AttendedSource.IMPORT.value: "your organisers' attendance list",
+    AttendedSource.LUMA_CHECKIN.value: "the lu.ma check-in",
+    AttendedSource.PROGRAM.value: "the program",
 }
 
 

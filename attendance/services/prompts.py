@@ -123,6 +123,7 @@ def _prompt_batch(*, now: datetime, batch_size: int) -> int:
 def _prompt_send(attendance: Attendance) -> None:
     """Queue prompt number `attendance.prompt_count`: one email, one in-app notification."""
     event, user = attendance.event, attendance.membership.user
+    assert user is not None  # prompts_due() only picks memberships with an account
     number = attendance.prompt_count
     key = f"prompt:{attendance.pk}:{number}"
     token = attendance_token(attendance)
