@@ -33,7 +33,7 @@ from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from astn.notifications.models import Notification, OutboundEmail
-from astn.notifications.services import EmailEnqueueError, email_enqueue
+from astn.notifications.services import EmailEnqueueError, email_enqueue, email_enqueue_many
 from attendance.models import Attendance
 from events.ical import build_calendar, calendar_bytes
 from events.models import Event
@@ -120,25 +120,30 @@ def _calendar(event: Event, *, going: bool, calendars: dict) -> str:
 
 
 def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars: dict) -> int:
-    twins = []
+    """Queue the emails and in-app twins of one claimed batch; return how many were new."""
+    emails, twins = [], {}
+    items: dict[tuple[int, str, bool], dict] = {}  # one per event, zone and RSVP kind
     for attendance in batch:
         event, user = attendance.event, attendance.membership.user
         going = attendance.rsvp == Attendance.Rsvp.GOING
         zone = member_zone(user)
+        item_key = (event.pk, zone.key, going)
+        if item_key not in items:
+            items[item_key] = event_item(event, zone=zone, show_online_link=going)
+        item = items[item_key]
         start = event.start.astimezone(zone)
         day = day_label(start, today=now.astimezone(zone).date())
         subject = f"Reminder: {event.title} {day} at {start:%H:%M}"
-        item = event_item(event, zone=zone, show_online_link=going)
         key = reminder_key(attendance_id=attendance.pk, offset=offset)
-        try:
-            email = email_enqueue(
-                key=key,
-                to=user.email,
-                user=user,
-                category="reminders",
-                subject=subject,
-                template=TEMPLATE,
-                context={
+        emails.append(
+            {
+                "key": key,
+                "to": user.email,
+                "user": user,
+                "category": "reminders",
+                "subject": subject,
+                "template": TEMPLATE,
+                "context": {
                     "org_name": event.org.name,
                     "name": user.name,
                     "heading": f"{event.title} is {day} at {start:%H:%M}",
@@ -151,28 +156,44 @@ def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars
                     "action_url": item["url"],
                     "action_label": "Event page · change your RSVP",
                 },
-                attachments=[
+                "attachments": [
                     {
                         "filename": "event.ics",
                         "content": _calendar(event, going=going, calendars=calendars),
                         "mimetype": "text/calendar",
                     }
                 ],
-            )
-        except EmailEnqueueError:
-            logger.warning("reminders: attendance %s has no usable address", attendance.pk)
-            continue
-        if email is None:
-            continue  # another worker queued it first
-        twins.append(
-            Notification(
-                user=user,
-                kind=offset.kind,
-                title=subject,
-                body=f"{item['when']} · {item['where']}",
-                url=event.get_absolute_url(),
-                key=key,
-            )
+            }
         )
-    Notification.objects.bulk_create(twins, ignore_conflicts=True)
-    return len(twins)
+        twins[key] = Notification(
+            user=user,
+            kind=offset.kind,
+            title=subject,
+            body=f"{item['when']} · {item['where']}",
+            url=event.get_absolute_url(),
+            key=key,
+        )
+    queued = _enqueue(emails)
+    # The in-app twin exists exactly when this run queued the email (not another worker).
+    Notification.objects.bulk_create([twins[key] for key in queued], ignore_conflicts=True)
+    return len(queued)
+
+
+def _enqueue(emails: list[dict]) -> list[str]:
+    """Queue `emails` in one statement; return the keys queued now.
+
+    A batch with an unusable address is queued one by one instead, so one bad
+    row is logged and skipped rather than holding up everyone's reminders.
+    """
+    try:
+        return [email.key for email in email_enqueue_many(emails)]
+    except EmailEnqueueError:
+        pass
+    queued = []
+    for email in emails:
+        try:
+            if email_enqueue(**email) is not None:
+                queued.append(email["key"])
+        except EmailEnqueueError:
+            logger.warning("reminders: %s has no usable address", email["key"])
+    return queued
