@@ -1,0 +1,185 @@
+"""Benchmark: 10,000 due event reminders, two workers at once, sent to the locmem backend.
+
+    .venv/bin/python bench/notifications.py
+
+Builds its own throw-away database (`ASTN_TEST_DB`, default `bench_notifications`)
+with Django's test-database machinery: 10 orgs × 100 members × 10 events = 10,000
+"going" RSVPs whose 1-day reminder is due. Then two threads run the
+`event_reminders` service at once, each on its own connection, with Celery eager
+(as in tests): every batch commit starts a sender in that thread, so the time
+covers selecting, claiming, queueing, rendering and sending every email.
+
+Baseline, measured in the same run: a plain bulk INSERT of the same 10,000
+outbox rows (what storing the emails costs with no logic at all).
+
+Budget (DESIGN §11): ≤ 30 s and 0 duplicates. The last line is the figure.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "astn.settings.test"
+os.environ.setdefault("ASTN_TEST_DB", "bench_notifications")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core import mail  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+ORGS, MEMBERS_PER_ORG, EVENTS_PER_ORG = 10, 100, 10
+BUDGET_SECONDS = 30.0
+# Django's marker for "no password can log in" (what set_unusable_password stores).
+UNUSABLE = "!"
+
+
+def build(now) -> int:
+    """Create the orgs, users (with profile and settings), memberships, events and RSVPs."""
+    from astn.accounts.models import NotificationSettings, Profile, User
+    from attendance.models import Attendance
+    from events.models import Event
+    from orgs.models import Membership, Organization
+
+    start = now + timedelta(hours=23)
+    with transaction.atomic():
+        orgs = Organization.objects.bulk_create(
+            Organization(name=f"Bench Hub {n}", slug=f"bench-hub-{n}", city="Berlin")
+            for n in range(ORGS)
+        )
+        users = User.objects.bulk_create(
+            User(email=f"member{n}@bench.example", name=f"Member {n}", password=UNUSABLE)
+            for n in range(ORGS * MEMBERS_PER_ORG)
+        )
+        zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Auckland"]
+        Profile.objects.bulk_create(
+            Profile(user=user, timezone=zones[n % len(zones)]) for n, user in enumerate(users)
+        )
+        NotificationSettings.objects.bulk_create(NotificationSettings(user=user) for user in users)
+        memberships = Membership.objects.bulk_create(
+            Membership(org=orgs[n // MEMBERS_PER_ORG], user=user, email=user.email, name=user.name)
+            for n, user in enumerate(users)
+        )
+        events = Event.objects.bulk_create(
+            Event(
+                org=org,
+                title=f"{org.name} night {n}",
+                start=start + timedelta(minutes=n),
+                end=start + timedelta(hours=2),
+                timezone="Europe/Berlin",
+                location="Café Kafka, Oranienstraße 1, Berlin",
+                status=Event.Status.PUBLISHED,
+                published_at=now - timedelta(days=10),
+            )
+            for org in orgs
+            for n in range(EVENTS_PER_ORG)
+        )
+        by_org: dict[int, list] = {}
+        for membership in memberships:
+            by_org.setdefault(membership.org_id, []).append(membership)
+        attendances = Attendance.objects.bulk_create(
+            Attendance(
+                event=event,
+                membership=membership,
+                rsvp=Attendance.Rsvp.GOING,
+                rsvp_at=now - timedelta(days=2),
+                rsvp_source="self",
+            )
+            for event in events
+            for membership in by_org[event.org_id]
+        )
+    return len(attendances)
+
+
+def run_two_workers(now) -> tuple[float, list[int]]:
+    from astn.notifications.services import outbox_flush
+    from attendance.services.reminders import reminders_send
+
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(reminders_send(now=now))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outbox_flush()  # anything a sender left due (there should be nothing)
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return elapsed, results
+
+
+def baseline_bulk_insert() -> float:
+    """Time a bulk INSERT of copies of the outbox rows the run produced (rolled back)."""
+    from astn.notifications.models import OutboundEmail
+
+    rows = list(OutboundEmail.objects.all())
+    for row in rows:
+        row.pk = None
+        row.key = "baseline:" + row.key
+    started = time.perf_counter()
+    with transaction.atomic():
+        OutboundEmail.objects.bulk_create(rows, batch_size=1000)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def main() -> int:
+    from astn.notifications.models import OutboundEmail
+
+    # Not `setup_test_environment()`: it instruments template rendering for tests,
+    # which production does not pay for. The test settings' locmem backend needs
+    # only the outbox list.
+    mail.outbox = []
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        now = timezone.now()
+        due = build(now)
+        elapsed, results = run_two_workers(now)
+        sent = Counter((m.to[0], m.subject) for m in mail.outbox)
+        duplicates = sum(count - 1 for count in sent.values() if count > 1)
+        statuses = Counter(OutboundEmail.objects.values_list("status", flat=True))
+        baseline = baseline_bulk_insert()
+        print(f"due reminders built:        {due}")
+        print(f"queued by worker 1 / 2:     {results[0]} / {results[1]}")
+        print(f"outbox rows by status:      {dict(statuses)}")
+        print(f"emails in the locmem outbox: {len(mail.outbox)}")
+        ok = elapsed <= BUDGET_SECONDS and duplicates == 0 and len(mail.outbox) == due
+        print(
+            f"notifications: {due} reminders in {elapsed:.1f} s "
+            f"(baseline bulk insert {baseline:.1f} s, {elapsed / baseline:.1f}x), "
+            f"sent={len(mail.outbox)}, duplicates={duplicates}, "
+            f"budget {BUDGET_SECONDS:.0f} s {'OK' if ok else 'MISSED'}"
+        )
+        return 0 if ok else 1
+    finally:
+        connection.close()
+        teardown_databases(old_config, verbosity=0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
