@@ -54,13 +54,20 @@ class AttendanceConfig(AppConfig):
 
     def _ready_after_the_event(self) -> None:
         """#6: "Did you attend?" prompts, signed links, dashboard cards, check-in panel."""
+        from astn.accounts.deletion import register_deletion_step
         from astn.core import dashboard, schedule
         from astn.notifications import links
         from attendance import cards
+        from attendance.services import answers
         from attendance.services.prompts import LINK_MAX_AGE, LINK_PURPOSE
         from events import extensions
 
         links.register_purpose(LINK_PURPOSE, max_age=LINK_MAX_AGE)
+        register_deletion_step(
+            "attendance-feedback",
+            lambda user: answers.attendance_feedback_erase_for_user(user=user),
+            describe=_describe_feedback_erasure,
+        )
         schedule.register(
             schedule.Job(
                 name="attendance_prompts",
@@ -87,6 +94,18 @@ class AttendanceConfig(AppConfig):
                 context=cards.event_checkin_panel_context,
             )
         )
+
+
+def _describe_feedback_erasure(user) -> list[str]:
+    from attendance.models import Attendance
+
+    count = Attendance.objects.filter(membership__user=user).exclude(feedback="").count()
+    if not count:
+        return []
+    return [
+        f"Your {count} comment{'s' if count != 1 else ''} about events "
+        f"{'are' if count != 1 else 'is'} deleted; star ratings stay, without your name."
+    ]
 
 
 def _register_reminder_job() -> None:

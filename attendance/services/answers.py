@@ -211,3 +211,14 @@ def prompt_defer(*, attendance: Attendance, now: datetime | None = None) -> Answ
         attendance=attendance,
         message="OK, we'll ask you again tomorrow. That will be the last time.",
     )
+
+
+@transaction.atomic
+def attendance_feedback_erase_for_user(*, user) -> int:
+    """Blank the comments `user` wrote about events (account deletion); return how many.
+
+    Star ratings stay: once the membership is anonymised they are numbers about an
+    event, not about a person. Runs before `orgs` anonymises the memberships (the
+    deletion steps run in name order: "attendance-feedback" < "memberships").
+    """
+    return Attendance.objects.filter(membership__user=user).exclude(feedback="").update(feedback="")

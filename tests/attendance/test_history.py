@@ -251,3 +251,20 @@ def test_the_last_prompts_later_link_does_not_offer_later(org):
     assert "Remind me tomorrow" not in page
     assert "Remind me later" not in page
     assert "Yes, I was there" in page
+
+
+def test_deleting_the_account_erases_comments_and_keeps_ratings(org, member):
+    from astn.accounts.deletion import deletion_notes_for
+    from astn.accounts.services import account_delete
+
+    attendance = rsvp_of(ended_event(org), user=member)
+    Attendance.objects.filter(pk=attendance.pk).update(
+        attended=True, attended_source="self", rating=4, feedback="Say hi to Lena from me"
+    )
+    assert "Your 1 comment about events is deleted" in " ".join(deletion_notes_for(member))
+
+    account_delete(user=member)
+
+    a = reload(attendance)
+    assert (a.rating, a.feedback) == (4, "")
+    assert a.membership.user is None
