@@ -217,9 +217,7 @@ def test_event_page_shows_the_check_in_panel_to_admins_only(
     assert "Open the check-in list" not in text(client_as_member.get(event.get_absolute_url()))
 
 
-def test_event_page_has_no_going_count_that_an_htmx_rsvp_would_leave_stale(
-    client_as_member, org
-):
+def test_event_page_has_no_going_count_that_an_htmx_rsvp_would_leave_stale(client_as_member, org):
     """The widget shows "N / M going" and is swapped by htmx; the Details card keeps only
     the capacity (which an RSVP does not change), never a second going count."""
     event = RsvpEventFactory(org=org, capacity=10)
