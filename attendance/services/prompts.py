@@ -14,6 +14,7 @@ key `prompt:<attendance>:<n>`.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -22,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from astn.notifications import links
-from astn.notifications.services import email_enqueue, notification_create
+from astn.notifications.models import Notification
+from astn.notifications.services import EmailEnqueueError, email_enqueue, email_enqueue_many
 from attendance.models import Attendance
 from attendance.services.answers import MAX_PROMPTS
 from attendance.services.notices import event_email_context
@@ -38,6 +40,8 @@ PROMPT_WINDOW = timedelta(hours=4)
 # A deferred prompt is not sent for an event that ended longer ago than a link lives.
 DEFERRED_REACH = LINK_MAX_AGE
 BATCH_SIZE = 500
+
+logger = logging.getLogger(__name__)
 
 
 def attendance_token(attendance: Attendance) -> str:
@@ -115,29 +119,66 @@ def _prompt_batch(*, now: datetime, batch_size: int) -> int:
     Attendance.objects.bulk_update(
         rows, ["prompt_count", "last_prompted_at", "remind_after", "updated_at"]
     )
+    emails, twins = [], {}
+    contexts: dict[tuple[int, str], dict] = {}
     for attendance in rows:
-        _prompt_send(attendance)
+        email, twin = _prompt_message(attendance, contexts=contexts)
+        emails.append(email)
+        twins[twin.key] = twin
+    queued = _enqueue(emails)
+    # The in-app twin exists exactly when this run queued the email.
+    Notification.objects.bulk_create([twins[key] for key in queued], ignore_conflicts=True)
     return len(rows)
 
 
-def _prompt_send(attendance: Attendance) -> None:
-    """Queue prompt number `attendance.prompt_count`: one email, one in-app notification."""
+def _enqueue(emails: list[dict]) -> list[str]:
+    """Queue `emails` in one statement; return the keys queued now.
+
+    A batch holding an unusable address is queued one by one instead, so one bad
+    row is logged and skipped rather than holding up everyone's prompts (its
+    `prompt_count` has moved on, so it is not retried forever).
+    """
+    try:
+        return [email.key for email in email_enqueue_many(emails)]
+    except EmailEnqueueError:
+        pass
+    queued = []
+    for email in emails:
+        try:
+            if email_enqueue(**email) is not None:
+                queued.append(email["key"])
+        except EmailEnqueueError:
+            logger.warning("prompts: %s has no usable address", email["key"])
+    return queued
+
+
+def _prompt_message(
+    attendance: Attendance, *, contexts: dict[tuple[int, str], dict]
+) -> tuple[dict, Notification]:
+    """Build prompt number `attendance.prompt_count`: the email's arguments and its in-app twin.
+
+    `contexts` caches the event's email context per event and time zone for the batch.
+    """
     event, user = attendance.event, attendance.membership.user
     assert user is not None  # prompts_due() only picks memberships with an account
+    zone = getattr(getattr(user, "profile", None), "timezone", "") or event.timezone
+    if (event.pk, zone) not in contexts:
+        contexts[(event.pk, zone)] = event_email_context(event, user=user)
     number = attendance.prompt_count
     key = f"prompt:{attendance.pk}:{number}"
     token = attendance_token(attendance)
     is_last = number >= MAX_PROMPTS
     title = f"Did you attend {event.title}?"
-    email_enqueue(
-        key=key,
-        to=user.email,
-        user=user,
-        category="prompts",
-        subject=title if number == 1 else f"Last ask: did you attend {event.title}?",
-        template="attendance/email/attendance_prompt",
-        context={
-            **event_email_context(event, user=user),
+    email = {
+        "key": key,
+        "to": user.email,
+        "user": user,
+        "category": "prompts",
+        "subject": title if number == 1 else f"Last ask: did you attend {event.title}?",
+        "template": "attendance/email/attendance_prompt",
+        "context": {
+            **contexts[(event.pk, zone)],
+            "name": user.name or user.email,
             "heading": title,
             "preheader": f"One tap tells {event.org.name} whether you made it.",
             "yes_url": answer_url(attendance, answer="yes", token=token),
@@ -146,12 +187,13 @@ def _prompt_send(attendance: Attendance) -> None:
             "page_url": answer_url(attendance, token=token),
             "is_last": is_last,
         },
-    )
-    notification_create(
+    }
+    twin = Notification(
         user=user,
         kind="attendance.prompt",
-        title=title,
+        title=title[:200],
         body=f"Let {event.org.name} know whether you made it. It takes one tap.",
         url=reverse("attendance:history"),
         key=key,
     )
+    return email, twin

@@ -151,3 +151,17 @@ def test_prompts_go_out_in_batches(org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         assert prompts_send_due(now=NOW, batch_size=2) == 5
     assert Attendance.objects.filter(prompt_count=1).count() == 5
+
+
+def test_an_unusable_address_does_not_hold_up_the_others(org, django_capture_on_commit_callbacks):
+    from astn.accounts.models import User
+
+    event = ended_event(org)
+    broken, fine = rsvp_of(event), rsvp_of(event)
+    User.objects.filter(pk=broken.membership.user_id).update(email="not-an-address")
+
+    assert run(capture=django_capture_on_commit_callbacks) == 2
+
+    assert [m.to for m in mail.outbox] == [[fine.membership.user.email]]
+    assert reload(broken).prompt_count == 1  # not retried forever
+    assert not Notification.objects.filter(key=f"prompt:{broken.pk}:1").exists()
