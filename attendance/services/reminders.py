@@ -37,7 +37,13 @@ from astn.notifications.services import EmailEnqueueError, email_enqueue, email_
 from attendance.models import Attendance
 from events.ical import build_calendar, calendar_bytes
 from events.models import Event
-from events.services.mailing import day_label, event_item, member_zone, zone_label
+from events.services.mailing import (
+    day_label,
+    event_item,
+    first_name,
+    member_zone,
+    zone_label,
+)
 from orgs.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -145,7 +151,7 @@ def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars
                 "template": TEMPLATE,
                 "context": {
                     "org_name": event.org.name,
-                    "name": user.name,
+                    "name": first_name(user),
                     "heading": f"{event.title} is {day} at {start:%H:%M}",
                     "preheader": f"{item['when']} · {item['where']}",
                     "event": item,

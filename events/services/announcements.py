@@ -31,11 +31,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from astn.notifications.models import Notification
 from astn.notifications.services import EmailEnqueueError, email_enqueue
 from events.models import Event
-from events.services.mailing import event_item, member_zone
+from events.services.mailing import event_item, first_name, member_zone
 from orgs.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def _announce(membership: Membership, events: list[Event], *, now: datetime) -> 
         return 0  # carried over from yesterday: wait for the morning
     items = [event_item(event, zone=zone) for event in events]
     first = events[0]
+    org_events_url = settings.SITE_URL + reverse("events:org-list", kwargs={"slug": org.slug})
     subject = f"New at {org.name}: {first.title}"
     if len(events) > 1:
         subject += f" and {len(events) - 1} more event{'s' if len(events) > 2 else ''}"
@@ -145,14 +147,16 @@ def _announce(membership: Membership, events: list[Event], *, now: datetime) -> 
             template=TEMPLATE,
             context={
                 "org_name": org.name,
-                "name": user.name,
+                "name": first_name(user),
                 "heading": f"New at {org.name}",
                 "preheader": f"{first.title} · {items[0]['when']}",
                 "events": items,
                 "count": len(items),
                 "org_url": settings.SITE_URL + org.get_absolute_url(),
-                "action_url": items[0]["url"] if len(items) == 1 else "",
-                "action_label": "See the event and RSVP",
+                "action_url": items[0]["url"] if len(items) == 1 else org_events_url,
+                "action_label": "See the event and RSVP"
+                if len(items) == 1
+                else "See the events and RSVP",
             },
         )
     except EmailEnqueueError:

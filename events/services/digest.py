@@ -34,7 +34,7 @@ from astn.accounts.models import Profile, User
 from astn.notifications.models import OutboundEmail
 from astn.notifications.services import EmailEnqueueError, email_enqueue, notification_create
 from events.models import Event
-from events.services.mailing import event_item, member_zone
+from events.services.mailing import event_item, first_name, member_zone
 from orgs.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def _digest(user: User, week: tuple[int, int], events: list[Event], *, now: date
             subject=subject,
             template=TEMPLATE,
             context={
-                "name": user.name,
+                "name": first_name(user),
                 "heading": "Coming up in the next two weeks",
                 "preheader": ", ".join(org_names),
                 "days": [{"day": day, "events": day_items} for day, day_items in days.items()],

@@ -31,6 +31,12 @@ def member_zone(user) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def first_name(user) -> str:
+    """Return the name to greet a member by ("Mina" for "Mina Schmidt"), or ""."""
+    parts = (getattr(user, "name", "") or "").split()
+    return parts[0] if parts else ""
+
+
 def zone_label(zone: ZoneInfo) -> str:
     """Return a readable name for a zone: "Berlin time", "Honolulu time", "UTC"."""
     key = zone.key

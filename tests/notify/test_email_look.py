@@ -1,0 +1,127 @@
+"""Render each new email as the sender does and screenshot it (var/screenshots/email-*.png)."""
+
+from datetime import timedelta
+
+import pytest
+
+from astn.notifications.models import OutboundEmail
+from astn.notifications.services import outbox_render
+from attendance.services.reminders import reminders_send
+from events.services.announcements import announcements_send
+from events.services.digest import digest_send
+from tests.factories.attendance import AttendanceFactory
+from tests.factories.events import EventFactory, OnlineEventFactory
+from tests.factories.orgs import OrganizationFactory
+from tests.notify.conftest import at, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+DESCRIPTION = (
+    "We read **Middlemarch**, chapters 1–10. Bring the book, a question, or just come and "
+    "listen. Tea and biscuits provided; the café is step-free."
+)
+
+
+def shoot(page, screenshot, email: OutboundEmail, name: str) -> None:
+    rendered = outbox_render(email)
+    assert "{{" not in rendered.html
+    assert "{{" not in rendered.text
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.set_content(rendered.html)
+    screenshot(name)
+
+
+def test_reminder_email(page, screenshot):
+    org = OrganizationFactory(name="Berlin Readers")
+    start = at("2026-11-26 18:00")
+    event = EventFactory(
+        org=org,
+        title="Middlemarch night",
+        description=DESCRIPTION,
+        start=start,
+        end=start + timedelta(hours=2),
+    )
+    member = make_member(org, tz="Europe/Berlin")
+    member.user.name = "Mina Schmidt"
+    member.user.save()
+    AttendanceFactory(event=event, membership=member, rsvp_at=start - timedelta(days=4))
+    reminders_send(now=start - timedelta(hours=23))
+    shoot(page, screenshot, OutboundEmail.objects.get(), "email-reminder")
+
+
+def test_announcement_email(page, screenshot):
+    org = OrganizationFactory(name="Berlin Readers")
+    make_member(org, mode="all", tz="Europe/Berlin")
+    EventFactory(
+        org=org,
+        title="Middlemarch night",
+        description=DESCRIPTION,
+        start=at("2026-12-03 18:00"),
+        end=at("2026-12-03 20:00"),
+        published_at=at("2026-11-24 09:00"),
+    )
+    OnlineEventFactory(
+        org=org,
+        title="Online: Q&A with the translator",
+        description="Ask anything.",
+        start=at("2026-12-08 19:00"),
+        end=at("2026-12-08 20:00"),
+        published_at=at("2026-11-24 09:01"),
+    )
+    announcements_send(now=at("2026-11-24 09:10"))
+    shoot(page, screenshot, OutboundEmail.objects.get(), "email-announcement")
+
+
+def test_digest_email(page, screenshot):
+    readers = OrganizationFactory(name="Berlin Readers")
+    makers = OrganizationFactory(name="Kreuzberg Makers")
+    member = make_member(readers, tz="Europe/Berlin")
+    make_member(makers, user=member.user)
+    EventFactory(
+        org=readers,
+        title="Middlemarch night",
+        description=DESCRIPTION,
+        start=at("2026-11-26 18:00"),
+        end=at("2026-11-26 20:00"),
+    )
+    EventFactory(
+        org=makers,
+        title="Repair café",
+        description="Bring what's broken.",
+        location="Werkstatt, Wiener Str. 12",
+        start=at("2026-11-28 10:00"),
+        end=at("2026-11-28 13:00"),
+    )
+    EventFactory(
+        org=makers,
+        title="Soldering for beginners",
+        description="",
+        start=at("2026-11-28 14:00"),
+        end=at("2026-11-28 16:00"),
+    )
+    OnlineEventFactory(
+        org=readers,
+        title="Online reading sprint",
+        start=at("2026-12-02 19:00"),
+        end=at("2026-12-02 20:00"),
+    )
+    digest_send(now=at("2026-11-23 08:02"))
+    shoot(page, screenshot, OutboundEmail.objects.get(), "email-digest")
+
+
+def test_text_parts_read_well(page):
+    """Print the text parts (pytest -s) — and check they hold the essentials."""
+    org = OrganizationFactory(name="Berlin Readers")
+    start = at("2026-11-26 18:00")
+    event = OnlineEventFactory(
+        org=org, title="Online salon", start=start, end=start + timedelta(hours=1)
+    )
+    member = make_member(org, mode="all", tz="Pacific/Honolulu")
+    AttendanceFactory(event=event, membership=member, rsvp_at=start - timedelta(days=4))
+    reminders_send(now=start - timedelta(minutes=30))
+    text = outbox_render(OutboundEmail.objects.get()).text
+    print(text)
+    assert "Online salon" in text
+    assert "Thu 26 Nov, 08:00–09:00 (Honolulu time)" in text
+    assert event.virtual_link in text
+    assert "/me/settings/" in text
