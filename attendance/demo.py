@@ -65,15 +65,15 @@ def _answer(event: Event, membership: Membership, answer: str) -> int:
 # What people did after an event, by their place on the list (repeating).
 AFTER = [
     "came_5",
-    "came_4",
     "no",
-    "asked_twice",
-    "conflict",
     "came_comment",
+    "asked_twice",
     "luma",
+    "came_4",
     "later",
-    "came_3",
     "dismissed",
+    "came_3",
+    "conflict",
 ]
 COMMENTS = [
     "Great discussion, and the snacks were a nice touch.",
@@ -94,7 +94,7 @@ def _seed_after_the_event(*, stdout) -> None:
         .distinct()
         .order_by("start", "pk")
     )
-    seeded = 0
+    seeded = position = 0
     for event in events:
         admin = Membership.objects.admins().filter(org=event.org).select_related("user").first()
         records = list(
@@ -106,10 +106,12 @@ def _seed_after_the_event(*, stdout) -> None:
         )
         recent = event.end > now - RECENT
         for index, attendance in enumerate(records):
-            what = AFTER[(event.pk + index) % len(AFTER)]
+            # A running position (not ids) keeps the mix the same in every database.
+            what = AFTER[position % len(AFTER)]
+            position += 1
             if recent and what in ("asked_twice", "later", "came_3"):
                 what = "unanswered"
-            if index == len(records) - 1 and seeded % 2 == 0:
+            if len(records) >= 3 and index == len(records) - 1 and seeded % 2 == 0:
                 what = "conflict"  # every other event has one for the admins to settle
             _after(attendance, what, admin=admin.user if admin else None, index=index, now=now)
         seeded += 1
