@@ -73,7 +73,6 @@ AFTER = [
     "later",
     "dismissed",
     "came_3",
-    "conflict",
 ]
 COMMENTS = [
     "Great discussion, and the snacks were a nice touch.",
@@ -95,6 +94,7 @@ def _seed_after_the_event(*, stdout) -> None:
         .order_by("start", "pk")
     )
     seeded = position = 0
+    conflict_wanted = True  # every other event with two or more RSVPs gets one
     for event in events:
         admin = Membership.objects.admins().filter(org=event.org).select_related("user").first()
         records = list(
@@ -105,14 +105,18 @@ def _seed_after_the_event(*, stdout) -> None:
             .order_by("pk")
         )
         recent = event.end > now - RECENT
+        with_conflict = admin is not None and conflict_wanted and len(records) >= 2
+        if len(records) >= 2:
+            conflict_wanted = not with_conflict
         for index, attendance in enumerate(records):
-            # A running position (not ids) keeps the mix the same in every database.
-            what = AFTER[position % len(AFTER)]
-            position += 1
+            if with_conflict and index == len(records) - 1:
+                what = "conflict"
+            else:
+                # A running position (not ids) keeps the mix the same in every database.
+                what = AFTER[position % len(AFTER)]
+                position += 1
             if recent and what in ("asked_twice", "later", "came_3"):
                 what = "unanswered"
-            if len(records) >= 3 and index == len(records) - 1 and seeded % 2 == 0:
-                what = "conflict"  # every other event has one for the admins to settle
             _after(attendance, what, admin=admin.user if admin else None, index=index, now=now)
         seeded += 1
     stdout.write(f"attendance: who came, feedback and conflicts on {seeded} past events")
