@@ -24,7 +24,6 @@ loops on a row it cannot send. The unique outbox key is the backstop.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +32,7 @@ from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from astn.notifications.models import Notification, OutboundEmail
-from astn.notifications.services import EmailEnqueueError, email_enqueue, email_enqueue_many
+from astn.notifications.services import email_enqueue_many
 from attendance.models import Attendance
 from events.ical import build_calendar, calendar_bytes
 from events.models import Event
@@ -45,8 +44,6 @@ from events.services.mailing import (
     zone_label,
 )
 from orgs.models import Membership
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 TEMPLATE = "attendance/email/reminder"
@@ -179,27 +176,7 @@ def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars
             url=event.get_absolute_url(),
             key=key,
         )
-    queued = _enqueue(emails)
+    queued = [row.key for row in email_enqueue_many(emails, skip_unusable=True)]
     # The in-app twin exists exactly when this run queued the email (not another worker).
     Notification.objects.bulk_create([twins[key] for key in queued], ignore_conflicts=True)
     return len(queued)
-
-
-def _enqueue(emails: list[dict]) -> list[str]:
-    """Queue `emails` in one statement; return the keys queued now.
-
-    A batch with an unusable address is queued one by one instead, so one bad
-    row is logged and skipped rather than holding up everyone's reminders.
-    """
-    try:
-        return [email.key for email in email_enqueue_many(emails)]
-    except EmailEnqueueError:
-        pass
-    queued = []
-    for email in emails:
-        try:
-            if email_enqueue(**email) is not None:
-                queued.append(email["key"])
-        except EmailEnqueueError:
-            logger.warning("reminders: %s has no usable address", email["key"])
-    return queued

@@ -48,6 +48,16 @@ def test_one_bad_address_writes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_job_can_skip_an_unusable_item_and_queue_the_rest():
+    inserted = services.email_enqueue_many(
+        [email("ok"), email("bad", to="not-an-address"), email("", to="x@example.org")],
+        skip_unusable=True,
+    )
+    assert [row.key for row in inserted] == ["ok"]
+    assert list(OutboundEmail.objects.values_list("key", flat=True)) == ["ok"]
+
+
+@pytest.mark.django_db
 def test_more_than_one_chunk(monkeypatch):
     from astn.notifications.services import outbox
 

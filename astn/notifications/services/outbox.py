@@ -254,16 +254,25 @@ def _insert_many_unless_keys_exist(emails: list[OutboundEmail]) -> list[Outbound
     return inserted
 
 
-def email_enqueue_many(emails: list[dict]) -> list[OutboundEmail]:
+def email_enqueue_many(emails: list[dict], *, skip_unusable: bool = False) -> list[OutboundEmail]:
     """Queue many emails at once; return the rows inserted (emails whose key existed are not).
 
     Each item holds `email_enqueue`'s keyword arguments. For jobs that queue
-    thousands (reminders): one statement per 500 emails instead of one per email.
-    All or nothing on bad input: `EmailEnqueueError` for any unusable address, key
-    or category, before anything is written. Side effect as `email_enqueue`.
+    thousands (reminders, prompts): one statement per 500 emails instead of one
+    per email. An unusable item (address, key or category) raises
+    `EmailEnqueueError` before anything is written — or, with `skip_unusable`
+    (what a job wants: one bad address must not hold up everyone's emails), is
+    logged by its key and left out. Side effect as `email_enqueue`.
     """
     now = timezone.now()
-    built = [_build_email(**email, now=now) for email in emails]
+    built = []
+    for email in emails:
+        try:
+            built.append(_build_email(**email, now=now))
+        except EmailEnqueueError as exc:
+            if not skip_unusable:
+                raise
+            logger.warning("outbox: not queueing %s: %s", email.get("key"), exc)
     for template in {email.template for email in built}:
         _check_templates(template)
     inserted = _insert_many_unless_keys_exist(built)
