@@ -12,17 +12,18 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from orgs.models import Membership, Organization
+from orgs.models import Membership
 from orgs.selectors import muted_membership_list_for_user
 
 MUTE_BUTTON_TEMPLATE = "orgs/partials/_mute_button.html"
 MUTED_ORGS_TEMPLATE = "orgs/partials/_settings_muted_orgs.html"
 
 
-def mute_button_context(
-    request: HttpRequest, org: Organization, membership: Membership | None
-) -> dict | None:
-    """Context of the mute / unmute button on the org page (members only)."""
+def mute_button_context(request: HttpRequest, org, membership) -> dict | None:
+    """Context of the mute / unmute button on the org page (members only).
+
+    `org` is the `Organization`, `membership` the viewer's `Membership` or None.
+    """
     if membership is None or membership.status != Membership.Status.MEMBER:
         return None
     return {"org": org, "muted": membership.muted, "next": org.get_absolute_url()}

@@ -128,6 +128,8 @@ def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars
     items: dict[tuple[int, str, bool], dict] = {}  # one per event, zone and RSVP kind
     for attendance in batch:
         event, user = attendance.event, attendance.membership.user
+        if user is None:  # `reminders_due` excludes these; narrows the type
+            continue
         going = attendance.rsvp == Attendance.Rsvp.GOING
         zone = member_zone(user)
         item_key = (event.pk, zone.key, going)

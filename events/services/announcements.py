@@ -81,12 +81,17 @@ def _recipients(org_ids: Iterable[int]):
     )
 
 
+def _published_at(event: Event) -> datetime:
+    # Announceable events are published, so they have a publication time.
+    return event.published_at or event.created_at
+
+
 def _pending(memberships: list[Membership], events_by_org: dict[int, list[Event]]) -> dict:
     """Map each membership id to its events not yet announced to it (set-based ledger check)."""
     wanted: dict[str, tuple[int, Event]] = {}
     for membership in memberships:
         for event in events_by_org[membership.org_id]:
-            if event.published_at >= membership.joined_at:
+            if _published_at(event) >= membership.joined_at:
                 key = announcement_event_key(membership_id=membership.pk, event_id=event.pk)
                 wanted[key] = (membership.pk, event)
     told = set(Notification.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
@@ -125,10 +130,12 @@ def announcements_send(*, now: datetime, org_ids: Iterable[int] | None = None) -
 
 def _announce(membership: Membership, events: list[Event], *, now: datetime) -> int:
     user, org = membership.user, membership.org
+    if user is None:  # the recipients query excludes these; narrows the type
+        return 0
     zone = member_zone(user)
     local_now = now.astimezone(zone)
     today = local_now.date()
-    fresh = any(event.published_at.astimezone(zone).date() == today for event in events)
+    fresh = any(_published_at(event).astimezone(zone).date() == today for event in events)
     if not fresh and local_now.hour < CARRY_OVER_HOUR:
         return 0  # carried over from yesterday: wait for the morning
     items = [event_item(event, zone=zone) for event in events]
