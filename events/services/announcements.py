@@ -45,6 +45,9 @@ ANNOUNCE_WINDOW = timedelta(hours=48)
 CARRY_OVER_HOUR = 8
 # Members per transaction: one sender is started per commit, and locks stay short.
 BATCH_SIZE = 200
+# Events listed in one email (a first calendar sync may publish dozens at once);
+# the rest are counted, and the button leads to the org's event list.
+MAX_LISTED = 10
 TEMPLATE = "events/email/announcement"
 
 
@@ -157,7 +160,8 @@ def _announce(membership: Membership, events: list[Event], *, now: datetime) -> 
                 "name": first_name(user),
                 "heading": f"New at {org.name}",
                 "preheader": f"{first.title} · {items[0]['when']}",
-                "events": items,
+                "events": items[:MAX_LISTED],
+                "more": max(len(items) - MAX_LISTED, 0),
                 "count": len(items),
                 "org_url": settings.SITE_URL + org.get_absolute_url(),
                 "action_url": items[0]["url"] if len(items) == 1 else org_events_url,

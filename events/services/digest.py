@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 DIGEST_HOUR = 9
 DIGEST_HORIZON = timedelta(days=14)
 BATCH_SIZE = 200
+# Events listed in one digest; the rest are counted ("See all your events").
+MAX_LISTED = 25
 TEMPLATE = "events/email/digest"
 
 
@@ -138,7 +140,7 @@ def _digest(user: User, week: tuple[int, int], events: list[Event], *, now: date
     zone = member_zone(user)
     items = [event_item(event, zone=zone) for event in events]
     days: dict[str, list[dict]] = {}
-    for item in items:
+    for item in items[:MAX_LISTED]:
         days.setdefault(item["day"], []).append(item)
     org_names = sorted({item["org_name"] for item in items})
     subject = (
@@ -161,6 +163,7 @@ def _digest(user: User, week: tuple[int, int], events: list[Event], *, now: date
                 "preheader": ", ".join(org_names),
                 "days": [{"day": day, "events": day_items} for day, day_items in days.items()],
                 "count": len(items),
+                "more": max(len(items) - MAX_LISTED, 0),
                 "org_names": org_names,
                 "action_url": my_events_url,
                 "action_label": "See all your events",

@@ -201,3 +201,22 @@ def test_the_job_twice_and_on_two_threads_at_once_announces_once_per_member():
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in members)
     assert Notification.objects.count() == 3 * len(members)
     assert all(len(e.context["events"]) == 3 for e in OutboundEmail.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_big_first_sync_is_one_email_listing_ten_and_counting_the_rest(
+    org, django_capture_on_commit_callbacks
+):
+    make_member(org, mode="all")
+    for n in range(12):
+        published(
+            org, f"Imported {n:02d}", at("2026-11-24 09:00"), start=EVENT_START + timedelta(days=n)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announcements_send(now=at("2026-11-24 09:10")) == 1
+    email = OutboundEmail.objects.get()
+    assert email.subject == "New at Berlin Readers: Imported 00 and 11 more events"
+    assert len(email.context["events"]) == 10
+    assert email.context["more"] == 2
+    assert "And 2 more events on the Berlin Readers page." in mail.outbox[0].body
+    assert Notification.objects.count() == 12
