@@ -10,12 +10,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install assets services-stop clean-var help
+.PHONY: run test lint typecheck format install assets services-stop clean-var bench help
+
+# mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
+TYPED := $(shell find astn orgs events attendance engagement communities crm \
+	\( -name 'services.py' -o -name 'selectors*.py' -o -name 'tasks.py' -o -path '*/services/*.py' \) \
+	-not -path '*/migrations/*' 2>/dev/null | sort)
 
 help:
 	@echo "make run    - start web + worker + beat with demo data on http://127.0.0.1:8000/"
 	@echo "make test   - lint, then the whole test suite (browser journeys included)"
-	@echo "make lint   - ruff check + ruff format --check"
+	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
+	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }
@@ -39,6 +45,10 @@ run: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(TYPED)
+
+typecheck: install
+	$(VENV)/bin/mypy $(TYPED)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -46,6 +56,9 @@ format: install
 
 test: install assets lint
 	$(PY) -m astn.devservices exec -- $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m astn.devservices exec -- $(PY) bench/notifications.py
 
 services-stop: install
 	$(PY) -m astn.devservices stop
