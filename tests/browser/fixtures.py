@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories.accounts import TEST_PASSWORD
+
 CHROMIUM = os.environ.get("ASTN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_ARGS = [
@@ -48,13 +50,34 @@ def browser(_playwright):
     browser.close()
 
 
+def new_page(browser, **context_options):
+    """Return a page in a fresh browser context (its own cookies: another person)."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB", **context_options}
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def log_in(page, live_server, email: str, password: str = TEST_PASSWORD):
+    """Log in through the real login form and wait for the dashboard; return the page."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
+def open_as(browser, live_server, user, **context_options):
+    """Return a page in a fresh browser context, logged in as `user`."""
+    return log_in(new_page(browser, **context_options), live_server, user.email)
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event, SyncLog
-from tests.browser.fixtures import SCREENSHOTS
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.browser.fixtures import SCREENSHOTS, open_as
+from tests.factories.accounts import UserFactory
 from tests.factories.events import (
     DraftEventFactory,
     EventFactory,
@@ -20,18 +20,6 @@ from tests.factories.events import (
 from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
-    return page
 
 
 @pytest.fixture
@@ -99,7 +87,7 @@ def circle(db):
 
 def test_admin_creates_duplicates_and_cancels_events(live_server, browser, screenshot, circle):
     org, maya, _jonas = circle
-    page = log_in(browser, live_server, maya)
+    page = open_as(browser, live_server, maya)
 
     page.goto(f"{live_server.url}/orgs/{org.slug}/admin/events/")
     assert page.get_by_role("link", name="Octavia Butler: Kindred").is_visible()
@@ -157,7 +145,7 @@ def test_admin_creates_duplicates_and_cancels_events(live_server, browser, scree
 
 def test_member_pages(live_server, browser, screenshot, circle):
     org, _maya, jonas = circle
-    page = log_in(browser, live_server, jonas)
+    page = open_as(browser, live_server, jonas)
     screenshot("events-07-dashboard", page)
     assert page.get_by_text("Upcoming events from your orgs").is_visible()
 

@@ -10,18 +10,11 @@ from astn.accounts.models import EventMode, NotificationSettings
 from astn.notifications import services
 from astn.notifications.models import OutboundEmail
 from astn.notifications.unsubscribe import unsubscribe_token
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.browser.fixtures import log_in
+from tests.factories.accounts import UserFactory
 from tests.factories.notifications import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def rosa(db):
 
 
 def test_settings_page(live_server, page, screenshot, rosa):
-    log_in(page, live_server, rosa)
+    log_in(page, live_server, rosa.email)
     page.goto(live_server.url + "/me/settings/")
     screenshot("notifications-01-settings")
 
@@ -67,7 +60,7 @@ def test_notification_centre_and_bell(live_server, page, screenshot, rosa):
         body="Saturday 14 March, 10:00 · Jardim da Estrela",
         url="/orgs/",
     )
-    log_in(page, live_server, rosa)
+    log_in(page, live_server, rosa.email)
     page.goto(live_server.url + "/notifications/")
     bell = page.locator("#nav-bell")
     assert "2 unread" in bell.get_attribute("aria-label")
@@ -87,7 +80,7 @@ def test_notification_centre_and_bell(live_server, page, screenshot, rosa):
 
 
 def test_empty_centre(live_server, page, screenshot, rosa):
-    log_in(page, live_server, rosa)
+    log_in(page, live_server, rosa.email)
     page.goto(live_server.url + "/notifications/")
     screenshot("notifications-05-centre-empty")
 
@@ -140,7 +133,7 @@ def test_admin_outbox_preview(live_server, page, screenshot):
         template="notifications/email/message",
         context={"heading": "Welcome to ASTN", "paragraphs": ["Glad you're here."]},
     )
-    log_in(page, live_server, staff)
+    log_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/admin/notifications/outboundemail/{email.pk}/change/")
     screenshot("notifications-10-admin-preview")
     page.goto(f"{live_server.url}/admin/notifications/outboundemail/")

@@ -15,24 +15,12 @@ from django.utils import timezone
 from astn.notifications.models import Notification
 from attendance.models import Attendance
 from events.models import Event
-from tests.factories.accounts import TEST_PASSWORD, UserFactory
+from tests.browser.fixtures import open_as
+from tests.factories.accounts import UserFactory
 from tests.factories.attendance import RsvpEventFactory
 from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_as(browser, live_server, user):
-    """Return a page in a fresh browser context, logged in as `user`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
-    return page
 
 
 def widget(page):
@@ -133,15 +121,7 @@ def test_capacity_one_waitlist_promotion_and_calendar(
 def test_rsvp_works_without_javascript(live_server, browser, screenshot, people):
     org, _maya, ana, _ben = people
     event = RsvpEventFactory(org=org, title="Reading night: Middlemarch, part 2", capacity=10)
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=False
-    )
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(ana.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    page = open_as(browser, live_server, ana, java_script_enabled=False)
 
     page.goto(live_server.url + event.get_absolute_url())
     widget(page).get_by_role("button", name="Maybe").click()
@@ -150,7 +130,7 @@ def test_rsvp_works_without_javascript(live_server, browser, screenshot, people)
     assert page.get_by_text("Marked as maybe.").is_visible()
     screenshot("rsvp-08-no-js-maybe", page)
     assert Attendance.objects.get(event=event).rsvp == "maybe"
-    context.close()
+    page.context.close()
 
 
 def test_a_visitor_joins_and_rsvps(live_server, browser, screenshot, people):
