@@ -14,7 +14,6 @@ key `prompt:<attendance>:<n>`.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -24,7 +23,7 @@ from django.utils import timezone
 
 from astn.notifications import links
 from astn.notifications.models import Notification
-from astn.notifications.services import EmailEnqueueError, email_enqueue, email_enqueue_many
+from astn.notifications.services import email_enqueue_many
 from attendance.models import Attendance
 from attendance.services.answers import MAX_PROMPTS
 from attendance.services.notices import event_email_context
@@ -40,8 +39,6 @@ PROMPT_WINDOW = timedelta(hours=4)
 # A deferred prompt is not sent for an event that ended longer ago than a link lives.
 DEFERRED_REACH = LINK_MAX_AGE
 BATCH_SIZE = 500
-
-logger = logging.getLogger(__name__)
 
 
 def attendance_token(attendance: Attendance) -> str:
@@ -125,31 +122,12 @@ def _prompt_batch(*, now: datetime, batch_size: int) -> int:
         email, twin = _prompt_message(attendance, contexts=contexts)
         emails.append(email)
         twins[twin.key] = twin
-    queued = _enqueue(emails)
+    # One statement per batch; an unusable address is logged and skipped rather than
+    # holding up everyone's prompts (its prompt_count has moved on: no retry loop).
+    queued = [email.key for email in email_enqueue_many(emails, skip_unusable=True)]
     # The in-app twin exists exactly when this run queued the email.
     Notification.objects.bulk_create([twins[key] for key in queued], ignore_conflicts=True)
     return len(rows)
-
-
-def _enqueue(emails: list[dict]) -> list[str]:
-    """Queue `emails` in one statement; return the keys queued now.
-
-    A batch holding an unusable address is queued one by one instead, so one bad
-    row is logged and skipped rather than holding up everyone's prompts (its
-    `prompt_count` has moved on, so it is not retried forever).
-    """
-    try:
-        return [email.key for email in email_enqueue_many(emails)]
-    except EmailEnqueueError:
-        pass
-    queued = []
-    for email in emails:
-        try:
-            if email_enqueue(**email) is not None:
-                queued.append(email["key"])
-        except EmailEnqueueError:
-            logger.warning("prompts: %s has no usable address", email["key"])
-    return queued
 
 
 def _prompt_message(
