@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,9 @@ def _import_pgserver():
     run_dir = VAR_DIR / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(run_dir))
+    # platformdirs warns when that dir is not 0700; pgserver only uses it for socket
+    # paths too long for PGDATA, and its own system user must be able to reach it.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     return pgserver
