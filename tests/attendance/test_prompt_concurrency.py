@@ -5,41 +5,24 @@ in Postgres; `FOR UPDATE SKIP LOCKED` hands every row to one of them, and the
 outbox key `prompt:<attendance>:<n>` would catch anything that slipped through.
 """
 
-import threading
+import functools
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from astn.notifications.models import OutboundEmail
 from attendance.models import Attendance
 from attendance.services.prompts import prompts_send_due
 from tests.attendance.after_event import NOW, ended_event, rsvp_of
+from tests.concurrency import race
 from tests.factories.orgs import OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(function, runs: int, **kwargs) -> list:
-    barrier = threading.Barrier(runs)
-    results: list = [None] * runs
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = function(**kwargs)
-        except Exception as exc:  # surfaced by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return race(*[functools.partial(function, **kwargs) for _ in range(runs)])
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -5,13 +5,13 @@ so the two `rsvp_set` transactions really race in Postgres; the event row lock
 makes the second wait for the first and then count the seat as taken.
 """
 
-import threading
+import functools
 
 import pytest
-from django.db import connection
 
 from attendance.models import Attendance
 from attendance.services import rsvp_set
+from tests.concurrency import race
 from tests.factories.accounts import UserFactory
 from tests.factories.attendance import RsvpEventFactory
 from tests.factories.orgs import MembershipFactory, OrganizationFactory
@@ -20,24 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(function, arguments: list[dict]) -> list:
-    barrier = threading.Barrier(len(arguments))
-    results: list = [None] * len(arguments)
-
-    def run(index: int, kwargs: dict) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = function(**kwargs)
-        except Exception as exc:  # surfaced by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, kwargs)) for i, kwargs in enumerate(arguments)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return race(*[functools.partial(function, **kwargs) for kwargs in arguments])
 
 
 @pytest.mark.parametrize("attempt", range(3))

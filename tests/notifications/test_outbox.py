@@ -1,6 +1,5 @@
 """The outbox against a real SMTP conversation (a fake server on 127.0.0.1) and the real DB."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from astn.notifications import services
 from astn.notifications.models import EmailStatus, OutboundEmail
 from astn.notifications.services.outbox import BATCH_SIZE, LEASE, retry_delay
 from astn.notifications.tasks import outbox_sweep_task
+from tests.concurrency import errors_in, race
 from tests.factories.accounts import UserFactory
 from tests.factories.notifications import OutboundEmailFactory
 
@@ -96,22 +96,9 @@ def test_a_rolled_back_savepoint_does_not_lose_the_send_of_an_outer_email():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_enqueueing_the_same_key_at_once_send_one_email():
-    barrier = threading.Barrier(2)
-    results = []
+    results = race(lambda: enqueue(key="race:1"), lambda: enqueue(key="race:1"))
 
-    def worker():
-        try:
-            barrier.wait()
-            results.append(enqueue(key="race:1"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert errors_in(results) == []
     assert sorted(r is None for r in results) == [False, True]
     assert OutboundEmail.objects.count() == 1
     assert len(mail.outbox) == 1
@@ -341,22 +328,9 @@ def test_the_backoff_doubles_and_is_capped(settings):
 def test_two_senders_at_once_send_each_email_exactly_once(smtp_server):
     smtp_server.mailbox.behaviour.delay = 0.01  # so the two senders overlap
     emails = OutboundEmailFactory.create_batch(2 * BATCH_SIZE + 10)
-    barrier = threading.Barrier(2)
-    reports = []
+    reports = race(services.outbox_send_due, services.outbox_send_due)
 
-    def sender():
-        try:
-            barrier.wait()
-            reports.append(services.outbox_send_due())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert errors_in(reports) == []
     subjects = [message["Subject"] for message in smtp_server.mailbox.messages]
     assert len(subjects) == len(emails)
     assert sorted(subjects) == sorted(e.subject for e in emails)

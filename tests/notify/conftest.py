@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
-from django.db import connection
-
 from astn.accounts.models import NotificationSettings, Profile
+from tests.concurrency import errors_in, race
 from tests.factories.accounts import UserFactory
 from tests.factories.orgs import MembershipFactory
 
@@ -37,22 +35,6 @@ def make_member(org, *, mode="weekly", tz=None, muted=False, role="member", user
 
 def run_on_two_threads(target):
     """Run `target()` on two threads released together; each closes its own connection."""
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = race(target, target)
+    assert errors_in(results) == []
     return results

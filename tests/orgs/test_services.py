@@ -1,7 +1,6 @@
-import threading
+import functools
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from orgs.models import InviteLink, Membership, Organization
@@ -18,6 +17,7 @@ from orgs.services import (
     org_create,
     org_update,
 )
+from tests.concurrency import race
 from tests.factories.accounts import UserFactory
 from tests.factories.orgs import (
     ContactMembershipFactory,
@@ -251,24 +251,10 @@ def test_concurrent_accepts_never_exceed_max_uses():
     org = OrganizationFactory()
     invite = InviteLinkFactory(org=org, max_uses=1)
     people = [UserFactory() for _ in range(4)]
-    outcomes = []
-    barrier = threading.Barrier(len(people))
-
-    def accept(user):
-        barrier.wait()
-        try:
-            invite_link_accept(token=invite.token, user=user)
-            outcomes.append("joined")
-        except OrgsError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(
+        *[functools.partial(invite_link_accept, token=invite.token, user=p) for p in people]
+    )
+    outcomes = [r.code if isinstance(r, OrgsError) else "joined" for r in results]
     invite.refresh_from_db()
     assert invite.uses == 1
     assert sorted(outcomes) == ["joined", "used_up", "used_up", "used_up"]
