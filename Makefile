@@ -10,6 +10,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+# mypy's Django plugin loads settings; it needs the database URL, not a running server.
+MYPY := ASTN_DEVSERVICES_AUTOSTART=0 $(VENV)/bin/mypy
+
 .PHONY: run test lint typecheck format install assets services-stop clean-var bench help
 
 # mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
@@ -45,10 +48,10 @@ run: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(TYPED)
+	$(MYPY) $(TYPED)
 
 typecheck: install
-	$(VENV)/bin/mypy $(TYPED)
+	$(MYPY) $(TYPED)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
