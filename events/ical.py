@@ -24,6 +24,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone as dj_timezone
 
+from events.markup import markdown_to_text
 from events.models import Event
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -67,7 +68,8 @@ def event_vevent(event: Event, *, show_online_link: bool = False) -> icalendar.E
     location = event_location(event, show_online_link=show_online_link)
     if location:
         vevent.add("location", location)
-    description = [event.description.strip(), f"Details: {page}"]
+    # DESCRIPTION is plain text (RFC 5545): calendar apps show markdown or HTML as is.
+    description = [markdown_to_text(event.description), f"Details: {page}"]
     if event.external_url:
         description.append(f"Also on: {event.external_url}")
     vevent.add("description", "\n\n".join(part for part in description if part))
@@ -89,17 +91,20 @@ def build_calendar(
     description: str = "",
     show_online_link: Callable[[Event], bool] = lambda event: False,
     refresh_hours: int = 1,
+    method: str = "PUBLISH",
 ) -> icalendar.Calendar:
-    """Return a VCALENDAR (METHOD:PUBLISH) holding one VEVENT per event, with VTIMEZONEs.
+    """Return a VCALENDAR holding one VEVENT per event, with VTIMEZONEs.
 
     `show_online_link(event)` decides per event whether the online link is written
     (only for people going: a feed URL can be shared further than its owner).
+    `method` is PUBLISH for feeds and downloads; an email telling someone an event
+    changed sends REQUEST (or CANCEL), so calendar apps update the copy they hold.
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     if description:
         cal.add("x-wr-caldesc", description)

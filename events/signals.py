@@ -40,6 +40,9 @@ Arguments:
 - ``event``: the ``Event`` after the change.
 - ``fields``: a ``frozenset`` of the model field names that changed, e.g.
   ``frozenset({"start", "end"})``.
+- ``previous``: a ``dict`` of the changed fields' values *before* the change
+  (``{"start": datetime(...), "end": ...}``), so a receiver can say "was 19:00".
+  Receivers should use ``kwargs.get("previous", {})``: older senders omit it.
 - ``acting_user``: the admin who edited it, or ``None`` for a sync.
 
 A capacity increase arrives here too: a receiver that keeps a waitlist can promote

@@ -158,6 +158,7 @@ def event_update(*, event: Event, acting_user, **values: Any) -> Event:
     if not changed:
         return event
     validate_event_values(event=event, values=values)
+    previous = {name: getattr(event, name) for name in changed}
     for name in changed:
         setattr(event, name, values[name])
     update_fields = [*sorted(changed), "updated_at"]
@@ -167,7 +168,11 @@ def event_update(*, event: Event, acting_user, **values: Any) -> Event:
     event.save(update_fields=update_fields)
     if event.status == Event.Status.PUBLISHED:
         _send_on_commit(
-            event_changed, event=event, fields=frozenset(changed), acting_user=acting_user
+            event_changed,
+            event=event,
+            fields=frozenset(changed),
+            previous=previous,
+            acting_user=acting_user,
         )
     return event
 

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from events.markup import render_markdown
+from events.markup import markdown_to_text
 from events.models import Event
 
 EXCERPT_WORDS = 40
@@ -81,7 +80,7 @@ def event_item(event: Event, *, zone: ZoneInfo, show_online_link: bool = False) 
     `show_online_link`: the link is for people with a seat), `excerpt`, `type`.
     """
     start = event.start.astimezone(zone)
-    excerpt = strip_tags(render_markdown(event.description)).strip()
+    excerpt = markdown_to_text(event.description)
     return {
         "id": event.pk,
         "title": event.title,

@@ -184,6 +184,7 @@ def _update(*, event: Event, item: UpstreamEvent) -> bool:
         return False  # an admin cancelled it here; upstream edits do not undo that
     if not changed and not revive:
         return False
+    previous = {name: getattr(event, name) for name in changed}
     for name in changed:
         setattr(event, name, values[name])
     update_fields = {*changed, "updated_at"}
@@ -199,5 +200,11 @@ def _update(*, event: Event, item: UpstreamEvent) -> bool:
     if revive:
         _on_commit(event_published, event=event, acting_user=None)
     elif changed - {"external_url"}:
-        _on_commit(event_changed, event=event, fields=frozenset(changed), acting_user=None)
+        _on_commit(
+            event_changed,
+            event=event,
+            fields=frozenset(changed),
+            previous=previous,
+            acting_user=None,
+        )
     return True
