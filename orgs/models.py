@@ -62,6 +62,15 @@ class Organization(models.Model):
     luma_api_key_encrypted = models.TextField(blank=True)
     luma_calendar_id = models.CharField(max_length=100, blank=True)
     ics_feed_url = models.URLField("iCal feed URL", blank=True, max_length=1000)
+    # Attendance imports (#11): in files that give only time in session (Zoom meeting, Meet,
+    # Teams), someone counts as having attended after this many minutes.
+    attended_after_minutes = models.PositiveSmallIntegerField(
+        "Counts as attended after (minutes)",
+        default=10,
+        validators=[MaxValueValidator(600)],
+        help_text="For imported online-event reports that only give each person's time in "
+        "the session.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = OrganizationQuerySet.as_manager()
@@ -132,6 +141,10 @@ class Membership(models.Model):
     # Normalised (trimmed, lower-case); unique per org. Blank only once anonymised.
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=150, blank=True)
+    # What an attendance import's file said about a contact (#11); only empty fields are filled.
+    company = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    country = models.CharField(max_length=100, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MEMBER)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
