@@ -190,3 +190,202 @@ class AttendanceChange(models.Model):
             f"{self.get_field_display()}: {self.old or '—'} → {self.new or '—'} "
             f"({self.source}{refused})"
         )
+
+
+class EventChangeNotice(models.Model):
+    """One announcement of changes to an event, gathered over a few minutes (issue #10).
+
+    The first material change (time, zone, place, online link) of a published event
+    opens a notice with the values from before; later changes within the debounce
+    window join it and push `send_after` back. The `event_change_notices` job then
+    tells everyone going, maybe or waitlisted once, comparing the event as it is then
+    with `previous` — so five edits in a minute make one email, and an edit undone
+    within the window makes none. The outbox key is `event-changed:<notice>:<attendance>`.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="change_notices")
+    # The material fields' values before the first change of the window, as JSON
+    # (datetimes in ISO 8601). A field missing here was not known before (then "was" is omitted).
+    previous = models.JSONField(default=dict, blank=True)
+    fields = models.JSONField(default=list, blank=True)
+    first_changed_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    told = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(sent_at__isnull=True),
+                name="attendance_one_open_change_notice_per_event",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["send_after"],
+                condition=models.Q(sent_at__isnull=True),
+                name="attendance_change_notice_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Changes to {self.event} ({', '.join(self.fields)})"
+
+
+class EventMessageQuerySet(models.QuerySet):
+    def for_org(self, org: Organization):
+        return self.filter(event__org=org)
+
+
+class EventMessage(models.Model):
+    """A message an org admin sent to a segment of an event's people (issue #10).
+
+    Lives in `attendance`, not `events`: the segments (going, attended, no-shows…)
+    are attendance. One outbox email per recipient, key `event-message:<id>:<attendance>`.
+    """
+
+    class Segment(models.TextChoices):
+        GOING = "going", "Going"
+        MAYBE = "maybe", "Maybe"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        ATTENDED = "attended", "Attended"
+        NO_SHOWS = "no_shows", "No-shows"
+        NOT_ANSWERED = "not_answered", "Did not answer “Did you attend?”"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    segment = models.CharField(max_length=20, choices=Segment.choices)
+    subject = models.CharField(max_length=150)
+    body = models.TextField(max_length=10000)
+    recipient_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["event", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.get_segment_display()} of {self.event}"
+
+
+class AttendanceImportQuerySet(models.QuerySet):
+    def for_org(self, org: Organization):
+        return self.filter(org=org)
+
+
+class AttendanceImport(models.Model):
+    """One uploaded attendance file: what was found in it, what the admin chose, what it did.
+
+    The file itself lives under `settings.UPLOAD_ROOT` (never a served path) from upload
+    until the import finishes, fails or is discarded; then `stored_path` is emptied.
+    Counts and skipped rows stay, so the result page and its CSV outlive the file.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+        UNDONE = "undone", "Undone"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    stored_path = models.CharField(max_length=500, blank=True)
+    # The format found from the header signature, and the one used (the admin may override).
+    format_detected = models.CharField(max_length=30, blank=True)
+    format = models.CharField(max_length=30, blank=True)
+    # Generic files: {"email": "E-mail", "name": "Full name", ...} (our field → file column).
+    mapping = models.JSONField(default=dict, blank=True)
+    # {"event_id": 12} | {"create_events": true}; hosts rule; chosen at confirmation.
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # rows, people, events, matched, new_contacts, attended, no_shows, skipped, changes, ...
+    counts = models.JSONField(default=dict, blank=True)
+    # [{"row": 12, "reason": "..."}], the downloadable list of rows left out.
+    skipped = models.JSONField(default=list, blank=True)
+    # [{"event_type": "talk", "events": 3, "attendees": 40, "average": 13.3}]
+    event_summary = models.JSONField(default=list, blank=True)
+    event_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    # The earlier finished import of the very same file, if any (the re-upload notice).
+    same_file_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AttendanceImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["org", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.UNDONE):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, round(100 * self.rows_done / self.rows_total))
+
+
+class AttendanceImportChange(models.Model):
+    """What one import did to one `Attendance`: the values before, so it can be undone.
+
+    The ledger (`AttendanceChange`, source `import`) says what changed for everyone to
+    read; this row remembers the sources and minutes the ledger does not keep.
+    """
+
+    attendance_import = models.ForeignKey(
+        AttendanceImport, on_delete=models.CASCADE, related_name="changes"
+    )
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="+")
+    # The import created the record (undo empties it: no RSVP, attendance unknown).
+    created = models.BooleanField(default=False)
+    old_rsvp = models.CharField(max_length=12, blank=True)
+    old_rsvp_source = models.CharField(max_length=12, blank=True)
+    new_rsvp = models.CharField(max_length=12, blank=True)
+    old_attended = models.BooleanField(null=True, blank=True)
+    old_attended_source = models.CharField(max_length=12, blank=True)
+    new_attended = models.BooleanField(null=True, blank=True)
+    old_minutes = models.PositiveIntegerField(null=True, blank=True)
+    new_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance_import", "attendance"], name="attendance_import_change_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.attendance_import_id} → attendance {self.attendance_id}"
