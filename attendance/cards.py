@@ -12,10 +12,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from attendance.forms_answers import FeedbackForm
+from attendance.forms.answers import FeedbackForm
 from attendance.models import Attendance, AttendanceChange, Source
-from attendance.selectors_answers import pending_answers
-from attendance.selectors_checkin import checkin_counts
+from attendance.selectors.answers import pending_answers
+from attendance.selectors.checkin import checkin_counts
 from attendance.services.answers import RECORDED_BY, answer_closed_reason
 from events.models import Event
 from events.selectors import is_org_admin

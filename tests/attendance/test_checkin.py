@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from attendance.errors import CheckinError
 from attendance.models import Attendance, AttendanceChange
-from attendance.selectors_checkin import checkin_counts, checkin_rows
+from attendance.selectors.checkin import checkin_counts, checkin_rows
 from attendance.services.answers import attendance_answer, attendance_feedback_set
 from attendance.services.checkin import checkin_mark, checkin_walk_in
 from attendance.services.ledger import attended_record

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from astn.accounts.export import export_for_user
 from attendance.models import Attendance, AttendanceChange
-from attendance.selectors_checkin import admin_attendance_history
+from attendance.selectors.checkin import admin_attendance_history
 from attendance.services.answers import attendance_answer
 from attendance.services.ledger import attended_record
 from attendance.signals import attendance_changed, attendance_feedback_changed

@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 
 from attendance.cards import answer_card_state
 from attendance.errors import AnswerError
-from attendance.forms_answers import AnswerForm, FeedbackForm
-from attendance.selectors_answers import (
+from attendance.forms.answers import AnswerForm, FeedbackForm
+from attendance.selectors.answers import (
     access_my_attendance,
     my_attendance_history,
     pending_answers,

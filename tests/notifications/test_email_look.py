@@ -11,8 +11,8 @@ from events.services.announcements import announcements_send
 from events.services.digest import digest_send
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import EventFactory, OnlineEventFactory
+from tests.factories.members import at, make_member
 from tests.factories.orgs import OrganizationFactory
-from tests.notify.conftest import at, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

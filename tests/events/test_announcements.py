@@ -14,8 +14,8 @@ from events.models import Event
 from events.services import event_cancel, event_create, event_publish
 from events.services.announcements import announcements_send
 from tests.factories.events import DraftEventFactory, EventFactory
+from tests.factories.members import at, make_member, run_on_two_threads
 from tests.factories.orgs import ContactMembershipFactory, OrganizationFactory
-from tests.notify.conftest import at, make_member, run_on_two_threads
 
 EVENT_START = at("2026-12-05 18:00")
 

@@ -13,8 +13,8 @@ from events.models import Event
 from events.services.announcements import announcements_send
 from events.services.digest import digest_send
 from tests.factories.events import EventFactory
+from tests.factories.members import at, make_member, run_on_two_threads
 from tests.factories.orgs import OrganizationFactory
-from tests.notify.conftest import at, make_member, run_on_two_threads
 
 # Monday 23 November 2026, 09:00 local:
 AUCKLAND_MONDAY_9 = at("2026-11-22 20:00")  # NZDT, UTC+13

@@ -18,9 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from astn.notifications import links
 from attendance.errors import AnswerError
-from attendance.forms_answers import AnswerForm, FeedbackForm
+from attendance.forms.answers import AnswerForm, FeedbackForm
 from attendance.models import Attendance, AttendanceChange
-from attendance.selectors_answers import LinkRevoked, attendance_for_token
+from attendance.selectors.answers import LinkRevoked, attendance_for_token
 from attendance.services.answers import (
     MAX_PROMPTS,
     RECORDED_BY,

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from attendance.errors import RsvpError
-from attendance.forms import RsvpForm
+from attendance.forms.rsvp import RsvpForm
 from attendance.models import Attendance
 from attendance.selectors import (
     access_event_for_rsvp,

@@ -1,6 +1,6 @@
 """Reads for a member's answers after events: the signed link, pending questions, history.
 
-(`attendance.selectors` holds the RSVP-side reads; this module the after-the-event ones.)
+(`attendance.selectors.rsvp` holds the RSVP-side reads; this module the after-the-event ones.)
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from attendance.errors import CheckinError
-from attendance.forms_answers import CheckinMarkForm, WalkInForm
-from attendance.selectors_checkin import (
+from attendance.forms.answers import CheckinMarkForm, WalkInForm
+from attendance.selectors.checkin import (
     checkin_conflicts,
     checkin_counts,
     checkin_rows,

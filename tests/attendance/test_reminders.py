@@ -15,8 +15,8 @@ from attendance.services.reminders import reminders_send
 from events.models import Event
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import EventFactory, OnlineEventFactory
+from tests.factories.members import at, make_member, run_on_two_threads
 from tests.factories.orgs import ContactMembershipFactory, OrganizationFactory
-from tests.notify.conftest import at, make_member, run_on_two_threads
 
 START = at("2026-11-26 18:00")  # Thursday 19:00 in Berlin
 

@@ -1,4 +1,4 @@
-"""Helpers for the who-is-told-what tests: members with a mode, a zone, a mute flag."""
+"""Members with a notification mode, a zone, a mute flag (the who-is-told-what tests)."""
 
 from __future__ import annotations
 
