@@ -188,8 +188,11 @@ ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = env_str("ANTHROPIC_BASE_URL") or None
 ASTN_LLM_MODEL = env_str("ASTN_LLM_MODEL", "claude-haiku-4-5")
 LUMA_API_BASE_URL = env_str("LUMA_API_BASE_URL", "https://public-api.luma.com").rstrip("/")
-EMBEDDINGS_BACKEND = env_str("EMBEDDINGS_BACKEND", "hashing")
+# astn.core.embeddings: wordllama (offline, default) | hashing (exact test vectors) | openai
+EMBEDDINGS_BACKEND = env_str("EMBEDDINGS_BACKEND", "wordllama")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "https://api.openai.com/v1")
+OPENAI_EMBEDDINGS_MODEL = env_str("OPENAI_EMBEDDINGS_MODEL", "text-embedding-3-small")
 # Fernet key for secrets at rest (lu.ma API keys). Derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 # Outbound fetches of user-given URLs (iCal feeds) refuse private addresses unless listed.
