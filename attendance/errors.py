@@ -21,3 +21,12 @@ class AnswerError(Exception):
 
 class CheckinError(Exception):
     """A check-in list action an admin cannot do (a cancelled event, a malformed email, ...)."""
+
+
+class ImportFileError(Exception):
+    """An uploaded attendance file that cannot be imported; the message tells the admin why
+    and what to do instead (#11)."""
+
+
+class AttendanceImportError(Exception):
+    """An attendance import that cannot go ahead as asked (no event chosen, already running)."""
