@@ -143,7 +143,7 @@ class EngagementScore(models.Model):
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     membership = models.OneToOneField(
-        Membership, on_delete=models.CASCADE, related_name="engagement_score"
+        Membership, on_delete=models.CASCADE, related_name="engagement"
     )
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.NEW)
     score = models.PositiveSmallIntegerField(default=0)
@@ -166,6 +166,8 @@ class EngagementScore(models.Model):
     llm_sent = models.JSONField(default=dict, blank=True)
     llm_answer = models.JSONField(default=dict, blank=True)
     llm_at = models.DateTimeField(null=True, blank=True)
+    # The newest activity (kept current by `activity_record`, so the CRM can sort by it).
+    last_active_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     # When `level` last changed (a downgrade waits 30 days from here).
     level_changed_at = models.DateTimeField(default=timezone.now)
@@ -184,7 +186,10 @@ class EngagementScore(models.Model):
                 name="engagement_rules_score_at_most_100",
             ),
         ]
-        indexes = [models.Index(fields=["org", "level"])]
+        indexes = [
+            models.Index(fields=["org", "level"]),
+            models.Index(fields=["org", "last_active_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} ({self.score})"

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401 - patterns arrive with the app's issue
+"""Engagement pages (DESIGN §5). Every `orgs/<slug:slug>/admin/...` view uses
+`OrgAdminRequiredMixin` and is listed in `tests/engagement/admin_urls.py`."""
+
+from django.urls import path
+
+from engagement.views import admin, overrides
 
 app_name = "engagement"
-urlpatterns: list = []
+urlpatterns = [
+    path("orgs/<slug:slug>/admin/engagement/", admin.EngagementAdminView.as_view(), name="admin"),
+    path(
+        "orgs/<slug:slug>/admin/engagement/members/<int:membership_id>/",
+        admin.MemberEngagementView.as_view(),
+        name="member",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/engagement/members/<int:membership_id>/override/",
+        overrides.OverrideView.as_view(),
+        name="override",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/engagement/members/<int:membership_id>/override/clear/",
+        overrides.OverrideClearView.as_view(),
+        name="override-clear",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Engagement pages: the org admin's engagement page, the override dialog, /me/engagement/."""
