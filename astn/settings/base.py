@@ -186,7 +186,19 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # --- Outside services -------------------------------------------------------
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = env_str("ANTHROPIC_BASE_URL") or None
-ASTN_LLM_MODEL = env_str("ASTN_LLM_MODEL", "claude-haiku-4-5")
+ASTN_LLM_MODEL = env_str("ASTN_LLM_MODEL", "claude-haiku-5-5")
+# USD per million tokens (input, output) for the LlmUsage ledger; cache reads cost 10 % of
+# input, cache writes 125 %, the Message Batches API half of everything (engagement.llm).
+ASTN_LLM_PRICES = {
+    "claude-haiku-5-5": {"input": "0.10", "output": "0.50"},
+    "claude-haiku-4-5": {"input": "1.00", "output": "5.00"},
+}
+# Timeout (seconds) of one Anthropic request; the SDK's own retries are the only retry layer.
+ASTN_LLM_TIMEOUT = float(env_str("ASTN_LLM_TIMEOUT", "30"))
+ASTN_LLM_MAX_RETRIES = 2
+# Memberships per Messages request, and the size from which an org goes through Batches.
+ASTN_LLM_CHUNK = 40
+ASTN_LLM_BATCH_THRESHOLD = 400
 LUMA_API_BASE_URL = env_str("LUMA_API_BASE_URL", "https://public-api.luma.com").rstrip("/")
 # astn.core.embeddings: wordllama (offline, default) | hashing (exact test vectors) | openai
 EMBEDDINGS_BACKEND = env_str("EMBEDDINGS_BACKEND", "wordllama")
