@@ -39,6 +39,9 @@ class AttendanceConfig(AppConfig):
         signals.event_changed.connect(
             receivers.promote_when_capacity_changes, dispatch_uid="attendance.promote_waitlist"
         )
+        signals.event_changed.connect(
+            receivers.note_material_change, dispatch_uid="attendance.note_material_change"
+        )
         signals.event_cancelled.connect(
             receivers.tell_people_the_event_is_cancelled, dispatch_uid="attendance.tell_cancelled"
         )
@@ -112,6 +115,15 @@ def _register_reminder_job() -> None:
     """Event reminders (issue #5; docs/notifications.md)."""
     from astn.core import schedule
 
+    schedule.register(
+        schedule.Job(
+            name="event_change_notices",
+            task="attendance.tasks.event_change_notices_task",
+            when=schedule.Every(minutes=1),
+            description="Every minute: one “event changed” email per person once an event's "
+            "edits have settled for 5 minutes (time, place or online link).",
+        )
+    )
     schedule.register(
         schedule.Job(
             name="event_reminders",

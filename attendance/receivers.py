@@ -17,6 +17,17 @@ def promote_when_capacity_changes(sender, *, event, fields, **kwargs) -> None:
         waitlist_promote_task.delay(event.pk)
 
 
+def note_material_change(sender, *, event, fields, **kwargs) -> None:
+    """A new time, place or link: open (or extend) the event's debounced change notice."""
+    from django.utils import timezone
+
+    from attendance.services.changes import event_change_record
+
+    event_change_record(
+        event=event, fields=fields, previous=kwargs.get("previous") or {}, now=timezone.now()
+    )
+
+
 def tell_people_the_event_is_cancelled(sender, *, event, reason="", **kwargs) -> None:
     """Tell everyone going, maybe or waitlisted (in-app and by email)."""
     event_cancelled_notify_task.delay(event.pk, reason)

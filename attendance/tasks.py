@@ -34,3 +34,13 @@ def attendance_prompts_task() -> int:
     from attendance.services.prompts import prompts_send_due
 
     return prompts_send_due()
+
+
+@shared_task
+def event_change_notices_task() -> int:
+    """The `event_change_notices` job (every minute): debounced "event changed" emails."""
+    from django.utils import timezone
+
+    from attendance.services.changes import event_change_notices_send
+
+    return event_change_notices_send(now=timezone.now())

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from astn.notifications.services import email_enqueue, notification_create
 from attendance.models import Attendance
+from events.ical import build_calendar, calendar_bytes
 from events.models import Event
 
 
@@ -67,6 +68,14 @@ def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
         .select_related("membership__user")
     )
     body = reason or f"{event.org.name} cancelled this event."
+    # METHOD:CANCEL with the same UID and the bumped SEQUENCE: calendars strike it out.
+    cancellation = {
+        "filename": "cancel.ics",
+        "content": calendar_bytes(
+            build_calendar([event], name=event.title, method="CANCEL")
+        ).decode(),
+        "mimetype": "text/calendar",
+    }
     for attendance in attendances:
         told += _tell(
             user=attendance.membership.user,
@@ -76,11 +85,22 @@ def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
             title=f"Cancelled: {event.title}",
             body=body,
             template="attendance/email/event_cancelled",
+            attachments=[cancellation],
         )
     return told
 
 
-def _tell(*, user, event: Event, key: str, kind: str, title: str, body: str, template: str) -> bool:
+def _tell(
+    *,
+    user,
+    event: Event,
+    key: str,
+    kind: str,
+    title: str,
+    body: str,
+    template: str,
+    attachments: list[dict] | None = None,
+) -> bool:
     """Notify `user` in-app and by email under one idempotency key; False if told before."""
     notification = notification_create(
         user=user, kind=kind, title=title, body=body, url=event.get_absolute_url(), key=key
@@ -92,6 +112,7 @@ def _tell(*, user, event: Event, key: str, kind: str, title: str, body: str, tem
         subject=title,
         template=template,
         context={**_event_context(event, user=user), "reason": body},
+        attachments=attachments,
     )
     return notification is not None or email is not None
 

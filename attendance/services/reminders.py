@@ -14,7 +14,9 @@ Rules (docs/notifications.md, "Who gets what"):
   after the start, and never the 1-day text an hour before.
 - An offset that had already passed when the RSVP was made is skipped (no
   "tomorrow!" email to someone who signed up an hour before).
-- Once: key `reminder:<attendance>:<1d|1h>`; the in-app twin has the same key.
+- Once per start time: key `reminder:<attendance>:<1d|1h>:<start epoch>`; the in-app
+  twin has the same key. An event that moves is reminded for its new time, even
+  when a reminder went out for the old one.
 
 Set-based: the due rows are selected in SQL (the outbox key is checked with
 `NOT EXISTS`), claimed in batches with `SELECT ... FOR NO KEY UPDATE SKIP
@@ -25,11 +27,11 @@ loops on a row it cannot send. The unique outbox key is the backstop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Extract, Floor
 
 from astn.notifications.models import Notification, OutboundEmail
 from astn.notifications.services import email_enqueue_many
@@ -63,13 +65,23 @@ HOUR = Offset("1h", timedelta(hours=1), timedelta(0), "remind_hour_before", "rem
 OFFSETS = (DAY, HOUR)
 
 
-def reminder_key(*, attendance_id: int, offset: Offset) -> str:
-    return f"reminder:{attendance_id}:{offset.code}"
+def reminder_key(*, attendance_id: int, offset: Offset, start: datetime) -> str:
+    """Return the reminder's outbox key; it names the start, so a moved event is reminded again."""
+    return f"reminder:{attendance_id}:{offset.code}:{int(start.timestamp())}"
 
 
 def reminders_due(*, now: datetime, offset: Offset) -> QuerySet[Attendance]:
     """Return the RSVPs whose `offset` reminder is due at `now` and not yet queued."""
-    key = Concat(Value("reminder:"), Cast(OuterRef("pk"), CharField()), Value(f":{offset.code}"))
+    # The start as whole seconds since the epoch, as `reminder_key` writes it.
+    start_epoch = Cast(
+        Floor(Extract(OuterRef("event__start"), "epoch", tzinfo=UTC)), BigIntegerField()
+    )
+    key = Concat(
+        Value("reminder:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(f":{offset.code}:"),
+        Cast(start_epoch, CharField()),
+    )
     return (
         Attendance.objects.filter(
             rsvp__in=[Attendance.Rsvp.GOING, Attendance.Rsvp.MAYBE],
@@ -139,7 +151,7 @@ def _remind(batch: list[Attendance], *, offset: Offset, now: datetime, calendars
         start = event.start.astimezone(zone)
         day = day_label(start, today=now.astimezone(zone).date())
         subject = f"Reminder: {event.title} {day} at {start:%H:%M}"
-        key = reminder_key(attendance_id=attendance.pk, offset=offset)
+        key = reminder_key(attendance_id=attendance.pk, offset=offset, start=event.start)
         emails.append(
             {
                 "key": key,

@@ -19,6 +19,7 @@ from tests.factories.members import at, make_member, run_on_two_threads
 from tests.factories.orgs import ContactMembershipFactory, OrganizationFactory
 
 START = at("2026-11-26 18:00")  # Thursday 19:00 in Berlin
+EPOCH = int(START.timestamp())  # reminder keys name the start they remind of
 
 
 def rsvp(event, membership=None, *, rsvp="going", rsvp_at=None, **member):
@@ -64,7 +65,7 @@ def test_the_day_before_reminder_carries_the_time_place_link_and_ics(
     assert mimetype == "text/calendar"
     [vevent] = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert str(vevent["UID"]) == event.ical_uid
-    key = f"reminder:{attendance.pk}:1d"
+    key = f"reminder:{attendance.pk}:1d:{EPOCH}"
     assert OutboundEmail.objects.get(key=key).category == "reminders"
     twin = Notification.objects.get(key=key)
     assert twin.user == attendance.membership.user
@@ -87,8 +88,8 @@ def test_the_hour_before_reminder_comes_in_the_last_hour_only(
         "Reminder: Reading night today at 19:00",
     ]
     assert set(OutboundEmail.objects.values_list("key", flat=True)) == {
-        f"reminder:{attendance.pk}:1d",
-        f"reminder:{attendance.pk}:1h",
+        f"reminder:{attendance.pk}:1d:{EPOCH}",
+        f"reminder:{attendance.pk}:1h:{EPOCH}",
     }
 
 
@@ -96,7 +97,7 @@ def test_the_hour_before_reminder_comes_in_the_last_hour_only(
 def test_a_late_run_never_sends_the_day_before_text_in_the_last_hour(event):
     rsvp(event)
     assert send(START - timedelta(minutes=30)) == 1
-    assert OutboundEmail.objects.get().key.endswith(":1h")
+    assert OutboundEmail.objects.get().key.endswith(f":1h:{EPOCH}")
 
 
 @pytest.mark.django_db
@@ -110,9 +111,9 @@ def test_an_offset_that_had_passed_when_the_rsvp_was_made_is_skipped(event):
 
     keys = set(OutboundEmail.objects.values_list("key", flat=True))
     assert keys == {
-        f"reminder:{just_in_time.pk}:1d",
-        f"reminder:{just_in_time.pk}:1h",
-        f"reminder:{late.pk}:1h",
+        f"reminder:{just_in_time.pk}:1d:{EPOCH}",
+        f"reminder:{just_in_time.pk}:1h:{EPOCH}",
+        f"reminder:{late.pk}:1h:{EPOCH}",
     }
     assert not any(key.startswith(f"reminder:{last_minute.pk}:") for key in keys)
 
@@ -182,8 +183,8 @@ def test_maybe_and_mode_none_are_reminded_but_only_going_gets_the_online_link():
     going = rsvp(online, mode="none")
     maybe = rsvp(online, rsvp="maybe")
     assert send(START - timedelta(hours=23)) == 2
-    going_email = OutboundEmail.objects.get(key=f"reminder:{going.pk}:1d")
-    maybe_email = OutboundEmail.objects.get(key=f"reminder:{maybe.pk}:1d")
+    going_email = OutboundEmail.objects.get(key=f"reminder:{going.pk}:1d:{EPOCH}")
+    maybe_email = OutboundEmail.objects.get(key=f"reminder:{maybe.pk}:1d:{EPOCH}")
     assert going_email.context["event"]["online_link"] == online.virtual_link
     assert online.virtual_link in going_email.attachments[0]["content"]
     assert maybe_email.context["event"]["online_link"] == ""

@@ -126,15 +126,20 @@ def test_capacity_cannot_go_below_the_people_going(event, admin, three_going):
 def test_editing_times_bumps_the_sequence_and_says_what_changed(
     event, admin, signal_log, django_capture_on_commit_callbacks
 ):
+    before = event.start
     with django_capture_on_commit_callbacks(execute=True):
         event_update(
             event=event, acting_user=admin, start=event.start + datetime.timedelta(hours=1)
         )
     event.refresh_from_db()
     assert event.sequence == 1
-    assert signal_log == [
-        ("event_changed", {"event": event, "fields": frozenset({"start"}), "acting_user": admin})
-    ]
+    changed = {
+        "event": event,
+        "fields": frozenset({"start"}),
+        "previous": {"start": before},
+        "acting_user": admin,
+    }
+    assert signal_log == [("event_changed", changed)]
 
 
 def test_a_capacity_change_is_announced_but_does_not_bump_the_sequence(
