@@ -16,6 +16,7 @@ from attendance.forms.answers import FeedbackForm
 from attendance.models import Attendance, AttendanceChange, Source
 from attendance.selectors.answers import pending_answers
 from attendance.selectors.checkin import checkin_counts
+from attendance.selectors.messages import event_message_list
 from attendance.services.answers import RECORDED_BY, answer_closed_reason
 from events.models import Event
 from events.selectors import is_org_admin
@@ -72,8 +73,11 @@ def event_checkin_panel_context(request: HttpRequest, event: Event) -> dict | No
     """The check-in summary on the event page, for the org's admins once check-in is open."""
     if event.status == Event.Status.DRAFT or not is_org_admin(user=request.user, org=event.org):
         return None
+    kwargs = {"slug": event.org.slug, "event_id": event.pk}
     return {
         "event": event,
         "counts": checkin_counts(event=event),
-        "url": reverse("attendance:checkin", kwargs={"slug": event.org.slug, "event_id": event.pk}),
+        "url": reverse("attendance:checkin", kwargs=kwargs),
+        "messages_url": reverse("attendance:event-messages", kwargs=kwargs),
+        "last_message": event_message_list(event=event).first(),
     }

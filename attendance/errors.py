@@ -30,3 +30,11 @@ class ImportFileError(Exception):
 
 class AttendanceImportError(Exception):
     """An attendance import that cannot go ahead as asked (no event chosen, already running)."""
+
+
+class EventMessageError(Exception):
+    """A message to an event's guests that cannot be sent; says why (`field` names the input)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from attendance.views import answer, checkin, history, rsvp
+from attendance.views import answer, checkin, history, messages, rsvp
 
 app_name = "attendance"
 urlpatterns = [
@@ -37,5 +37,10 @@ urlpatterns = [
         "orgs/<slug:slug>/admin/events/<int:event_id>/checkin/walk-in/",
         checkin.CheckinWalkInView.as_view(),
         name="checkin-walk-in",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/events/<int:event_id>/messages/",
+        messages.EventMessagesView.as_view(),
+        name="event-messages",
     ),
 ]

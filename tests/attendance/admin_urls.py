@@ -12,4 +12,5 @@ def _past_event(org) -> dict:
 ADMIN_URLS = [
     AdminURL("attendance:checkin", _past_event, note="GET lists, POST marks"),
     AdminURL("attendance:checkin-walk-in", _past_event, admin_status=405, note="POST only"),
+    AdminURL("attendance:event-messages", _past_event, note="GET composes, POST previews/sends"),
 ]
