@@ -1,0 +1,382 @@
+"""The CRM dashboard: an org's figures for a period, each against the period before it.
+
+A handful of aggregate queries whatever the org's size: one over memberships, one over
+events, one over attendance (both periods at once, with conditional aggregates), one per
+chart, one per list. Months are cut in the active (viewer's) time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from astn.accounts.models import CareerStage
+from attendance.models import Attendance, AttendanceChange, AttendanceImport
+from engagement.models import Level
+from engagement.selectors import level_distribution, memberships_with_engagement
+from events.models import Event
+from orgs.models import Membership, Organization
+
+RANGES = {
+    "30d": ("Last 30 days", 30),
+    "90d": ("Last 90 days", 90),
+    "12m": ("Last 12 months", 365),
+    "all": ("All time", None),
+    "custom": ("Custom", None),
+}
+DEFAULT_RANGE = "90d"
+CUSTOM_MAX_DAYS = 366 * 10
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    start: datetime | None  # None: since the beginning
+    end: datetime
+    previous_start: datetime | None
+    previous_end: datetime | None
+
+    @property
+    def comparable(self) -> bool:
+        return self.previous_start is not None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def period_get(
+    *, key: str, start: date | None = None, end: date | None = None, now: datetime | None = None
+) -> tuple[Period, str | None]:
+    """Return the period for a range key (and custom dates), and a notice when the request
+    had to be corrected (unknown key, dates in the wrong order, a range too long)."""
+    now = now or timezone.now()
+    notice = None
+    if key not in RANGES:
+        notice = f"Unknown range “{key[:20]}”; showing the last 90 days."
+        key = DEFAULT_RANGE
+    if key == "custom":
+        if start is None or end is None:
+            notice = "Pick both dates for a custom range; showing the last 90 days."
+            key = DEFAULT_RANGE
+        else:
+            if start > end:
+                start, end = end, start
+                notice = "The dates were the wrong way round; they have been swapped."
+            if (end - start).days > CUSTOM_MAX_DAYS:
+                start = end - timedelta(days=CUSTOM_MAX_DAYS)
+                notice = "A custom range covers at most ten years; it has been shortened."
+            period_start = _start_of(start)
+            period_end = min(_start_of(end + timedelta(days=1)), now)
+            length = period_end - period_start
+            label = f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+            return (
+                Period(key, label, period_start, period_end, period_start - length, period_start),
+                notice,
+            )
+    label, days = RANGES[key]
+    if days is None:
+        return Period(key, label, None, now, None, None), notice
+    period_start = now - timedelta(days=days)
+    previous_start = period_start - timedelta(days=days)
+    return Period(key, label, period_start, now, previous_start, period_start), notice
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: float | int | None
+    previous: float | int | None = None
+    unit: str = ""  # "%" or "★"
+    help: str = ""
+
+    @property
+    def change(self) -> float | None:
+        """The change against the previous period, in percent (None when not comparable)."""
+        if self.value is None or self.previous in (None, 0):
+            return None
+        return round(100 * (self.value - self.previous) / self.previous)
+
+    @property
+    def difference(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, 1)
+
+
+def _in(field: str, start: datetime | None, end: datetime | None) -> Q:
+    condition = Q()
+    if start is not None:
+        condition &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{field}__lt": end})
+    return condition
+
+
+def _windows(period: Period) -> dict[str, tuple[datetime | None, datetime | None]]:
+    windows = {"cur": (period.start, period.end)}
+    if period.comparable:
+        windows["prev"] = (period.previous_start, period.previous_end)
+    return windows
+
+
+def _rate(numerator, denominator) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
+    """Return the headline figures of `org` for `period` (three queries)."""
+    windows = _windows(period)
+    members = Membership.objects.for_org(org)
+    m_aggs = {}
+    for name, (start, end) in windows.items():
+        m_aggs[f"members_{name}"] = Count(
+            "pk", filter=Q(status=Membership.Status.MEMBER) & _in("joined_at", start, end)
+        )
+        m_aggs[f"contacts_{name}"] = Count(
+            "pk", filter=Q(status=Membership.Status.CONTACT) & _in("created_at", start, end)
+        )
+    m = members.aggregate(**m_aggs)
+
+    held = Event.objects.for_org(org).filter(status=Event.Status.PUBLISHED)
+    e = held.aggregate(
+        **{
+            f"events_{name}": Count("pk", filter=_in("end", start, min(end, timezone.now())))
+            for name, (start, end) in windows.items()
+        }
+    )
+
+    earliest = period.previous_start if period.comparable else period.start
+    attendance = Attendance.objects.filter(
+        event__org=org, event__status=Event.Status.PUBLISHED
+    ).filter(_in("event__start", earliest, period.end) | _in("rsvp_at", earliest, period.end))
+    now = timezone.now()
+    a_aggs = {}
+    for name, (start, end) in windows.items():
+        past_events = _in("event__end", start, min(end, now))
+        going = Q(rsvp=Attendance.Rsvp.GOING) & past_events
+        a_aggs[f"rsvps_{name}"] = Count(
+            "pk", filter=Q(rsvp__in=Attendance.INTERESTED) & _in("rsvp_at", start, end)
+        )
+        a_aggs[f"going_{name}"] = Count("pk", filter=going)
+        a_aggs[f"came_{name}"] = Count("pk", filter=going & Q(attended=True))
+        a_aggs[f"rating_{name}"] = Avg("rating", filter=past_events & Q(rating__isnull=False))
+        a_aggs[f"active_{name}"] = Count(
+            "membership",
+            distinct=True,
+            filter=(past_events & Q(attended=True)) | _in("rsvp_at", start, end),
+        )
+    a = attendance.aggregate(**a_aggs)
+
+    totals = {**m, **e, **a}
+
+    def pair(prefix: str) -> tuple:
+        return totals[f"{prefix}_cur"], totals.get(f"{prefix}_prev")
+
+    def rating(name: str):
+        value = a.get(f"rating_{name}")
+        return round(value, 2) if value is not None else None
+
+    return [
+        Figure("New members", *pair("members"), help="Joined in the period"),
+        Figure("New contacts", *pair("contacts"), help="Added by imports, lu.ma or admins"),
+        Figure("Events held", *pair("events"), help="Published events that ended"),
+        Figure("RSVPs", *pair("rsvps"), help="Going, maybe or waitlisted"),
+        Figure(
+            "Attendance rate",
+            _rate(a["came_cur"], a["going_cur"]),
+            _rate(a.get("came_prev", 0), a.get("going_prev", 0)) if period.comparable else None,
+            unit="%",
+            help="Attended out of RSVPed going, past events",
+        ),
+        Figure(
+            "Average rating",
+            rating("cur"),
+            rating("prev") if period.comparable else None,
+            unit="★",
+            help="Feedback on events in the period",
+        ),
+        Figure("Active people", *pair("active"), help="RSVPed or attended in the period"),
+    ]
+
+
+@dataclass
+class Chart:
+    """A chart and the table behind it (rows of label + values, in `columns` order)."""
+
+    id: str
+    title: str
+    kind: str  # Chart.js type: "bar" | "doughnut" | "line"
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)  # {"label", "values": [...], "url"?}
+    empty: str = "No data in this period yet."
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(any(v for v in row["values"]) for row in self.rows)
+
+    def as_json(self) -> dict:
+        return {
+            "type": self.kind,
+            "labels": [row["label"] for row in self.rows],
+            "series": [
+                {"label": column, "data": [row["values"][i] for row in self.rows]}
+                for i, column in enumerate(self.columns)
+            ],
+            "urls": [row.get("url", "") for row in self.rows],
+        }
+
+
+def level_chart(*, org: Organization, directory_url: str) -> Chart:
+    rows = []
+    for entry in level_distribution(org=org):
+        level = entry["level"] or "none"
+        rows.append(
+            {
+                "label": entry["label"],
+                "values": [entry["count"]],
+                "url": f"{directory_url}?level={level}",
+                "key": level,
+            }
+        )
+    return Chart(
+        "levels", "Engagement by level", "doughnut", ["People"], rows, "No one has a level yet."
+    )
+
+
+def career_chart(*, org: Organization) -> Chart:
+    counts = dict(
+        Membership.objects.for_org(org)
+        .filter(status=Membership.Status.MEMBER, user__isnull=False)
+        .exclude(user__privacy_settings__profile_visible_to_admins=False)
+        .values_list("user__profile__career_stage")
+        .annotate(n=Count("pk"))
+        .values_list("user__profile__career_stage", "n")
+    )
+    rows = [
+        {"label": label, "values": [counts.get(value, 0)]} for value, label in CareerStage.choices
+    ]
+    rows.append({"label": "Not given", "values": [counts.get("", 0) + counts.get(None, 0)]})
+    return Chart(
+        "career", "Members by career stage", "bar", ["Members"], rows, "No member profiles yet."
+    )
+
+
+def attendance_chart(*, org: Organization, period: Period) -> Chart:
+    """People who attended, per month, in the viewer's time zone (at most 24 months)."""
+    now = timezone.now()
+    start = period.start or now - timedelta(days=730)
+    start = max(start, period.end - timedelta(days=730))
+    rows = (
+        Attendance.objects.filter(event__org=org, attended=True)
+        .filter(_in("event__start", start, min(period.end, now)))
+        .annotate(month=TruncMonth("event__start", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(n=Count("pk"), events=Count("event", distinct=True))
+        .order_by("month")
+    )
+    return Chart(
+        "attendance",
+        "Attendance per month",
+        "bar",
+        ["People attended", "Events"],
+        [{"label": f"{row['month']:%b %Y}", "values": [row["n"], row["events"]]} for row in rows],
+        "No recorded attendance in this period.",
+    )
+
+
+def conversion_chart(*, org: Organization, period: Period) -> Chart:
+    """RSVP → attended per event type, past events in the period."""
+    labels = dict(Event.EventType.choices)
+    rows = (
+        Attendance.objects.filter(
+            event__org=org, event__status=Event.Status.PUBLISHED, rsvp=Attendance.Rsvp.GOING
+        )
+        .filter(_in("event__end", period.start, min(period.end, timezone.now())))
+        .values("event__event_type")
+        .annotate(going=Count("pk"), came=Count("pk", filter=Q(attended=True)))
+        .order_by("event__event_type")
+    )
+    return Chart(
+        "conversion",
+        "RSVP → attended, by event type",
+        "bar",
+        ["Attended %", "Going", "Attended"],
+        [
+            {
+                "label": labels.get(row["event__event_type"], row["event__event_type"]),
+                "values": [_rate(row["came"], row["going"]) or 0, row["going"], row["came"]],
+            }
+            for row in rows
+        ],
+        "No past events with RSVPs in this period.",
+    )
+
+
+def upcoming_events(*, org: Organization, limit: int = 5) -> QuerySet[Event]:
+    return (
+        Event.objects.for_org(org)
+        .filter(status=Event.Status.PUBLISHED, end__gte=timezone.now())
+        .annotate(
+            going=Count("attendances", filter=Q(attendances__rsvp=Attendance.Rsvp.GOING)),
+            maybe=Count("attendances", filter=Q(attendances__rsvp=Attendance.Rsvp.MAYBE)),
+            waitlisted=Count("attendances", filter=Q(attendances__rsvp=Attendance.Rsvp.WAITLISTED)),
+        )
+        .order_by("start")[:limit]
+    )
+
+
+def recent_imports(*, org: Organization, limit: int = 5) -> list[AttendanceImport]:
+    return list(
+        AttendanceImport.objects.for_org(org)
+        .exclude(status=AttendanceImport.Status.DISCARDED)
+        .select_related("uploaded_by")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Attention:
+    at_risk: list[Membership]
+    at_risk_total: int
+    conflicts: list[AttendanceChange]
+    conflict_total: int
+    unanswered: int  # going RSVPs on recent past events whose attendance is still unknown
+
+
+def attention(*, org: Organization, limit: int = 5) -> Attention:
+    """People who need an admin: at risk, conflicts to settle, attendance still unknown."""
+    at_risk = memberships_with_engagement(
+        Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT)
+    ).filter(effective_level=Level.AT_RISK)
+    conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
+    now = timezone.now()
+    unanswered = Attendance.objects.filter(
+        event__org=org,
+        event__status=Event.Status.PUBLISHED,
+        event__end__lt=now,
+        event__end__gte=now - timedelta(days=30),
+        rsvp=Attendance.Rsvp.GOING,
+        attended__isnull=True,
+    ).count()
+    return Attention(
+        at_risk=list(at_risk.select_related("user").order_by("engagement_score", "pk")[:limit]),
+        at_risk_total=at_risk.count(),
+        conflicts=list(
+            conflicts.select_related("attendance__event", "attendance__membership__user").order_by(
+                "-at"
+            )[:limit]
+        ),
+        conflict_total=conflicts.count(),
+        unanswered=unanswered,
+    )
+
+
+def org_is_new(*, org: Organization) -> bool:
+    """True for an org with nobody but admins and no events: the page shows first steps."""
+    has_people = Membership.objects.for_org(org).exclude(role=Membership.Role.ADMIN).exists()
+    return not has_people and not Event.objects.for_org(org).exists()

@@ -1,0 +1,49 @@
+"""Template helpers for CRM pages.
+
+{% load crm_tags %}
+{{ page.facets|facet:"level:at_risk" }}   a count from `directory_facets`
+{{ note.body|note_markdown }}             sanitised markdown (events.markup, nh3)
+{% delta_badge figure %}                  "+12 %" against the previous period
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from events.markup import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def facet(facets: dict, key: str) -> int:
+    """Return the count for "facet:value" (0 when unknown)."""
+    name, _, value = str(key).partition(":")
+    counts = facets.get(name, {}) if isinstance(facets, dict) else {}
+    if name == "tag":
+        return counts.get(int(value), 0) if value.isdigit() else 0
+    return counts.get(value, 0)
+
+
+@register.filter
+def filter_text(value) -> str:
+    """A logged filter value as text: lists joined with commas."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@register.filter
+def note_markdown(text: str):
+    return render_markdown(text)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.inclusion_tag("crm/partials/_delta.html")
+def delta_badge(figure, suffix: str = ""):
+    """Show how `figure` (a `dashboard.Figure`) moved against the previous period."""
+    return {"figure": figure, "suffix": suffix}
