@@ -50,3 +50,20 @@ Arguments:
 - ``attendance``: the ``Attendance`` with its new ``rating`` (1–5 or None) and
   ``feedback`` (text, may be empty).
 """
+
+attendance_imported = Signal()
+"""
+Sent once per attendance import that changed something, after it commits — and
+again when an admin undoes it — *instead of* one ``attendance_changed`` per row: an
+import writes up to 100,000 records in a few set-based statements, and the apps above
+(engagement) recompute per event or per org rather than per person. Re-importing a
+file that changes nothing sends nothing.
+
+Arguments:
+
+- ``org``: the ``orgs.Organization`` whose attendance changed.
+- ``event_ids``: sorted list of the ids of the events whose attendance the import
+  wrote (or the undo reverted).
+- ``attendance_import``: the ``AttendanceImport`` (its ``counts`` say what changed).
+- ``undone``: True when sent for an undo.
+"""
