@@ -1,0 +1,298 @@
+"""Signals for every membership of an org, set-based: one SQL statement, no per-member loop.
+
+Every figure is a count, a percentage, a number of days or a short code — nothing a
+person could be recognised by — because this dict is exactly what the LLM is sent
+(DESIGN §12). `signals_hash` is taken over a *bucketed* copy, so the daily run does
+not see a change just because a day passed: only new activity, or a recency/tenure
+bucket being crossed, sends a membership to the model again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+
+from orgs.models import Organization
+
+SIGNAL_KEYS = (
+    "attended_30d",
+    "attended_90d",
+    "attended_prev_90d",
+    "attended_365d",
+    "rsvps_90d",
+    "upcoming_rsvps",
+    "no_shows_365d",
+    "org_events_90d",
+    "attendance_rate_90d",
+    "event_types_365d",
+    "feedback_365d",
+    "programs_enrolled",
+    "programs_completed",
+    "rounds_joined",
+    "matches_met",
+    "active_months_of_6",
+    "trend",
+    "days_since_last_activity",
+    "tenure_days",
+    "profile_completeness",
+)
+
+_SQL = """
+WITH m AS (
+    SELECT mm.id, mm.joined_at, mm.user_id
+    FROM orgs_membership mm
+    WHERE mm.org_id = %(org)s AND mm.status <> 'left' {only}
+),
+ev AS (
+    SELECT e.id, e.start, e.event_type
+    FROM events_event e
+    WHERE e.org_id = %(org)s AND e.status = 'published'
+      AND e.start <= %(now)s AND e.start > %(d365)s
+),
+a AS (
+    SELECT at.membership_id AS mid,
+        count(*) FILTER (WHERE at.attended AND ev.start > %(d30)s) AS attended_30d,
+        count(*) FILTER (WHERE at.attended AND ev.start > %(d90)s) AS attended_90d,
+        count(*) FILTER (
+            WHERE at.attended AND ev.start > %(d180)s AND ev.start <= %(d90)s
+        ) AS attended_prev_90d,
+        count(*) FILTER (WHERE at.attended) AS attended_365d,
+        count(*) FILTER (
+            WHERE at.rsvp IN ('going', 'maybe', 'waitlisted') AND ev.start > %(d90)s
+        ) AS rsvps_90d,
+        count(*) FILTER (WHERE at.rsvp = 'going' AND at.attended IS FALSE) AS no_shows_365d,
+        count(DISTINCT ev.event_type) FILTER (WHERE at.attended) AS event_types_365d,
+        count(*) FILTER (WHERE at.rating IS NOT NULL OR at.feedback <> '') AS feedback_365d,
+        max(ev.start) FILTER (WHERE at.attended) AS last_attended,
+        min(ev.start) FILTER (WHERE at.attended) AS first_attended
+    FROM attendance_attendance at
+    JOIN ev ON ev.id = at.event_id
+    WHERE at.membership_id IN (SELECT id FROM m)
+    GROUP BY at.membership_id
+),
+up AS (
+    SELECT at.membership_id AS mid,
+        count(*) FILTER (
+            WHERE e.start > %(now)s AND e.status = 'published' AND at.rsvp IN ('going', 'maybe')
+        ) AS upcoming_rsvps,
+        max(at.rsvp_at) AS last_rsvp
+    FROM attendance_attendance at
+    JOIN events_event e ON e.id = at.event_id
+    WHERE e.org_id = %(org)s AND at.membership_id IN (SELECT id FROM m)
+      AND (e.start > %(now)s OR at.rsvp_at > %(d365)s)
+    GROUP BY at.membership_id
+),
+act AS (
+    SELECT x.membership_id AS mid,
+        count(*) FILTER (WHERE x.kind = 'program_enrolled') AS programs_enrolled,
+        count(*) FILTER (WHERE x.kind = 'program_completed') AS programs_completed,
+        count(*) FILTER (WHERE x.kind = 'round_joined') AS rounds_joined,
+        count(*) FILTER (WHERE x.kind = 'match_met') AS matches_met,
+        count(*) FILTER (
+            WHERE x.kind = 'feedback' AND x.occurred_at > %(d365)s
+        ) AS feedback_log,
+        max(x.occurred_at) FILTER (WHERE x.kind NOT IN ('left', 'import')) AS last_act
+    FROM engagement_activity x
+    WHERE x.org_id = %(org)s AND x.occurred_at <= %(now)s
+    GROUP BY x.membership_id
+),
+roll AS (
+    SELECT r.membership_id AS mid,
+        coalesce(sum(r.count) FILTER (WHERE r.kind = 'program_enrolled'), 0) AS programs_enrolled,
+        coalesce(sum(r.count) FILTER (WHERE r.kind = 'program_completed'), 0)
+            AS programs_completed,
+        coalesce(sum(r.count) FILTER (WHERE r.kind = 'round_joined'), 0) AS rounds_joined,
+        coalesce(sum(r.count) FILTER (WHERE r.kind = 'match_met'), 0) AS matches_met,
+        max(r.month) FILTER (WHERE r.kind NOT IN ('left', 'import')) AS last_month
+    FROM engagement_activityrollup r
+    WHERE r.org_id = %(org)s
+    GROUP BY r.membership_id
+),
+months AS (
+    SELECT mid, count(DISTINCT month) AS active_months
+    FROM (
+        SELECT at.membership_id AS mid, date_trunc('month', ev.start) AS month
+        FROM attendance_attendance at JOIN ev ON ev.id = at.event_id
+        WHERE at.attended AND ev.start >= %(d6m)s AND at.membership_id IN (SELECT id FROM m)
+        UNION ALL
+        SELECT at.membership_id, date_trunc('month', at.rsvp_at)
+        FROM attendance_attendance at JOIN events_event e ON e.id = at.event_id
+        WHERE e.org_id = %(org)s AND at.rsvp_at >= %(d6m)s AND at.rsvp_at <= %(now)s
+          AND at.rsvp IN ('going', 'maybe', 'waitlisted')
+          AND at.membership_id IN (SELECT id FROM m)
+        UNION ALL
+        SELECT x.membership_id, date_trunc('month', x.occurred_at)
+        FROM engagement_activity x
+        WHERE x.org_id = %(org)s AND x.occurred_at >= %(d6m)s AND x.occurred_at <= %(now)s
+          AND x.kind NOT IN ('left', 'import', 'joined')
+        UNION ALL
+        SELECT r.membership_id, r.month::timestamptz
+        FROM engagement_activityrollup r
+        WHERE r.org_id = %(org)s AND r.month >= %(d6m)s::date
+          AND r.kind NOT IN ('left', 'import', 'joined')
+    ) u
+    GROUP BY mid
+),
+elig AS (
+    SELECT m.id AS mid, count(ev.id) AS org_events_90d
+    FROM m
+    LEFT JOIN a ON a.mid = m.id
+    JOIN ev ON ev.start > greatest(
+        %(d90)s, least(m.joined_at, coalesce(a.first_attended, m.joined_at))
+    )
+    GROUP BY m.id
+)
+SELECT m.id,
+    coalesce(a.attended_30d, 0),
+    coalesce(a.attended_90d, 0),
+    coalesce(a.attended_prev_90d, 0),
+    coalesce(a.attended_365d, 0),
+    coalesce(a.rsvps_90d, 0),
+    coalesce(up.upcoming_rsvps, 0),
+    coalesce(a.no_shows_365d, 0),
+    coalesce(elig.org_events_90d, 0),
+    coalesce(a.event_types_365d, 0),
+    greatest(coalesce(a.feedback_365d, 0), coalesce(act.feedback_log, 0)),
+    coalesce(act.programs_enrolled, 0) + coalesce(roll.programs_enrolled, 0),
+    coalesce(act.programs_completed, 0) + coalesce(roll.programs_completed, 0),
+    coalesce(act.rounds_joined, 0) + coalesce(roll.rounds_joined, 0),
+    coalesce(act.matches_met, 0) + coalesce(roll.matches_met, 0),
+    coalesce(months.active_months, 0),
+    greatest(
+        a.last_attended,
+        least(up.last_rsvp, %(now)s),
+        act.last_act,
+        (roll.last_month + interval '1 month' - interval '1 second')::timestamptz
+    ) AS last_active,
+    m.joined_at,
+    CASE WHEN p.id IS NULL THEN NULL ELSE (
+        (p.headline <> '')::int + (p.bio <> '')::int + (p.city <> '')::int
+        + (cardinality(p.skills) > 0)::int + (p.interests <> '')::int
+        + (p.career_stage <> '')::int + (u.name <> '')::int
+    ) END AS profile_fields
+FROM m
+LEFT JOIN a ON a.mid = m.id
+LEFT JOIN up ON up.mid = m.id
+LEFT JOIN act ON act.mid = m.id
+LEFT JOIN roll ON roll.mid = m.id
+LEFT JOIN months ON months.mid = m.id
+LEFT JOIN elig ON elig.mid = m.id
+LEFT JOIN accounts_user u ON u.id = m.user_id
+LEFT JOIN accounts_profile p ON p.user_id = m.user_id
+"""
+
+PROFILE_FIELDS = 7
+
+
+@dataclass(frozen=True)
+class MemberSignals:
+    membership_id: int
+    signals: dict
+    signals_hash: str
+    last_active_at: datetime | None
+
+
+def _trend(recent: int, before: int) -> str:
+    if recent == 0 and before == 0:
+        return "none"
+    if recent > before:
+        return "up"
+    if recent < before:
+        return "down"
+    return "flat"
+
+
+def _bucket_days(days: int | None, edges: tuple[int, ...]) -> int | None:
+    if days is None:
+        return None
+    return next((edge for edge in edges if days <= edge), edges[-1] + 1)
+
+
+def signals_hash(signals: dict) -> str:
+    """Hash the signals with time-drifting figures bucketed (see the module docstring)."""
+    stable = dict(signals)
+    stable["days_since_last_activity"] = _bucket_days(
+        signals.get("days_since_last_activity"), (7, 30, 60, 90, 180, 365)
+    )
+    stable["tenure_days"] = _bucket_days(signals.get("tenure_days"), (30, 90, 365))
+    payload = json.dumps(stable, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def org_signals(
+    *, org: Organization, now: datetime, membership_ids: list[int] | None = None
+) -> list[MemberSignals]:
+    """Compute the signals of every membership of `org` (or just `membership_ids`) at `now`.
+
+    One SQL statement; cost grows with the org's attendance rows, not with a
+    query per member.
+    """
+    params = {
+        "org": org.pk,
+        "now": now,
+        "d30": now - timedelta(days=30),
+        "d90": now - timedelta(days=90),
+        "d180": now - timedelta(days=180),
+        "d365": now - timedelta(days=365),
+        # The first day of the month five months back: "the last 6 months" incl. this one.
+        "d6m": _months_back(now, 5),
+    }
+    only = ""
+    if membership_ids is not None:
+        only = "AND mm.id = ANY(%(ids)s)"
+        params["ids"] = list(membership_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL.format(only=only), params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        (mid, a30, a90, aprev, a365, rsvps, upcoming, noshow, org_events, types, feedback,
+         enrolled, completed, rounds, matches, months, last_active, joined_at, profile,
+         ) = row  # fmt: skip
+        rate = None if not org_events else min(100, round(100 * a90 / org_events))
+        days_since = None if last_active is None else max(0, (now - last_active).days)
+        signals = {
+            "attended_30d": a30,
+            "attended_90d": a90,
+            "attended_prev_90d": aprev,
+            "attended_365d": a365,
+            "rsvps_90d": rsvps,
+            "upcoming_rsvps": upcoming,
+            "no_shows_365d": noshow,
+            "org_events_90d": org_events,
+            "attendance_rate_90d": rate,
+            "event_types_365d": types,
+            "feedback_365d": feedback,
+            "programs_enrolled": enrolled,
+            "programs_completed": completed,
+            "rounds_joined": rounds,
+            "matches_met": matches,
+            "active_months_of_6": months,
+            "trend": _trend(a90, aprev),
+            "days_since_last_activity": days_since,
+            "tenure_days": max(0, (now - joined_at).days),
+            "profile_completeness": (
+                None if profile is None else round(100 * profile / PROFILE_FIELDS)
+            ),
+        }
+        result.append(
+            MemberSignals(
+                membership_id=mid,
+                signals=signals,
+                signals_hash=signals_hash(signals),
+                last_active_at=last_active,
+            )
+        )
+    return result
+
+
+def _months_back(now: datetime, months: int) -> datetime:
+    year, month = now.year, now.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    return now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
