@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CrmConfig(AppConfig):
     name = "crm"
+
+    def ready(self) -> None:
+        from crm import hooks
+
+        hooks.connect()  # programs, invitations, follow-ups (#14)

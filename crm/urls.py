@@ -1,4 +1,65 @@
-from django.urls import path  # noqa: F401 - patterns arrive with the app's issue
+"""CRM pages (DESIGN §5). Every `orgs/<slug:slug>/admin/...` view uses `OrgAdminRequiredMixin`
+and is listed in `tests/crm/admin_urls.py` (a meta-test fails otherwise)."""
+
+from django.urls import path
+
+from crm.views import followups, insights, invitations, programs
 
 app_name = "crm"
-urlpatterns: list = []
+
+PROGRAMS = "orgs/<slug:slug>/admin/programs/"
+PROGRAM = PROGRAMS + "<int:program_id>/"
+INSIGHTS = "orgs/<slug:slug>/admin/insights/"
+FOLLOWUPS = "orgs/<slug:slug>/admin/follow-ups/"
+
+urlpatterns = [
+    # Programs (#14)
+    path(PROGRAMS, programs.ProgramListView.as_view(), name="program-list"),
+    path(PROGRAMS + "new/", programs.ProgramCreateView.as_view(), name="program-create"),
+    path(PROGRAM, programs.ProgramDetailView.as_view(), name="program-detail"),
+    path(PROGRAM + "edit/", programs.ProgramEditView.as_view(), name="program-edit"),
+    path(PROGRAM + "archive/", programs.ProgramArchiveView.as_view(), name="program-archive"),
+    path(PROGRAM + "sessions/", programs.ProgramSessionLinkView.as_view(), name="program-link"),
+    path(
+        PROGRAM + "sessions/<int:event_id>/unlink/",
+        programs.ProgramSessionUnlinkView.as_view(),
+        name="program-unlink",
+    ),
+    path(PROGRAM + "enroll/", programs.ProgramEnrollView.as_view(), name="program-enroll"),
+    path(
+        PROGRAM + "enrollments/<int:enrollment_id>/decide/",
+        programs.EnrollmentDecideView.as_view(),
+        name="enrollment-decide",
+    ),
+    path(
+        PROGRAM + "enrollments/<int:enrollment_id>/status/",
+        programs.EnrollmentStatusView.as_view(),
+        name="enrollment-status",
+    ),
+    path(PROGRAM + "export.csv", programs.ProgramExportView.as_view(), name="program-export"),
+    path(
+        "orgs/<slug:slug>/programs/<int:program_id>/request/",
+        programs.ProgramRequestView.as_view(),
+        name="program-request",
+    ),
+    # Insights and actions (#14)
+    path(INSIGHTS, insights.InsightsView.as_view(), name="insights"),
+    path(
+        INSIGHTS + "invite/<int:event_id>/",
+        invitations.InvitationSendView.as_view(),
+        name="invitation-send",
+    ),
+    path(FOLLOWUPS, followups.FollowUpListView.as_view(), name="followup-list"),
+    path(
+        FOLLOWUPS + "new/<int:membership_id>/",
+        followups.FollowUpCreateView.as_view(),
+        name="followup-create",
+    ),
+    path(
+        FOLLOWUPS + "<int:followup_id>/status/",
+        followups.FollowUpStatusView.as_view(),
+        name="followup-status",
+    ),
+]
+
+# The org admin's dashboard, member directory, member pages, tags, notes, export (#13).
