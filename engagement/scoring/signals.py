@@ -3,8 +3,9 @@
 Every figure is a count, a percentage, a number of days or a short code — nothing a
 person could be recognised by — because this dict is exactly what the LLM is sent
 (DESIGN §12). `signals_hash` is taken over a *bucketed* copy, so the daily run does
-not see a change just because a day passed: only new activity, or a recency/tenure
-bucket being crossed, sends a membership to the model again.
+not see a change just because a day passed or the org held one more event: only new
+activity, or a recency / tenure / attendance-rate bucket being crossed, sends a
+membership to the model again.
 """
 
 from __future__ import annotations
@@ -219,6 +220,11 @@ def signals_hash(signals: dict) -> str:
         signals.get("days_since_last_activity"), (7, 30, 60, 90, 180, 365)
     )
     stable["tenure_days"] = _bucket_days(signals.get("tenure_days"), (30, 90, 365))
+    # Every event the org holds moves everyone's denominator; only a shift of the rate by a
+    # quarter is news (otherwise one event would resend the whole org to the model).
+    stable.pop("org_events_90d", None)
+    rate = signals.get("attendance_rate_90d")
+    stable["attendance_rate_90d"] = None if rate is None else min(3, rate // 25)
     payload = json.dumps(stable, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
