@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from astn.accounts.services import profile_timezone_set
+from astn.core.mail import render_plain_text
 
 # Where to go after verifying the email of a sign-up that began with `?next=` (an invite).
 NEXT_AFTER_VERIFICATION = "astn_next_after_verification"
@@ -38,4 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
         next_url = self.request.session.pop(NEXT_AFTER_VERIFICATION, None)
         if next_url and not self.request.user.is_authenticated:
             return f"{reverse('account_login')}?next={quote(next_url)}"
+        if next_url:  # signed in by the confirmation itself (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)
+            return next_url
         return super().get_email_verification_redirect_url(email_address)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Render as allauth does, but the text part without HTML autoescaping ("Q&A", not
+        "Q&amp;A"); the HTML part stays escaped."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if message.content_subtype == "html":
+            return message  # no text template: the body is the HTML part
+        message.body = render_plain_text(f"{template_prefix}_message.txt", context).strip()
+        return message

@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
             sender=apps.get_app_config("django_celery_beat"),
             dispatch_uid="astn_sync_schedule",
         )
+        from astn.core.sites import sync_site
+
+        post_migrate.connect(
+            sync_site, sender=apps.get_app_config("sites"), dispatch_uid="astn_sync_site"
+        )

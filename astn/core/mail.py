@@ -20,3 +20,16 @@ class ConsoleAndFileEmailBackend(BaseEmailBackend):
         for backend in self._backends:
             sent = backend.send_messages(email_messages) or 0
         return sent
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render an email's text part: like `render_to_string`, but without HTML autoescaping.
+
+    A text part is read as is, so "Q&A" must stay "Q&A" (autoescaping would send
+    `Q&amp;A`, and an apostrophe as `&#x27;`). The HTML part keeps autoescaping.
+    """
+    from django.template import Context
+    from django.template.loader import get_template
+
+    template = get_template(template_name).template  # the engine-level Template
+    return template.render(Context(context, autoescape=False))

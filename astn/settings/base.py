@@ -16,7 +16,8 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-change-me")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, links in emails point at the port `make run` serves on (ASTN_PORT, default 8000).
+SITE_URL = (env_str("SITE_URL") or f"http://127.0.0.1:{env_str('ASTN_PORT') or '8000'}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -135,7 +136,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the email from the sign-up's own browser signs the new member in (#10).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASTN] "
@@ -254,3 +256,8 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+# Event changes and organiser messages (#10; docs/attendance-messages.md).
+ASTN_EVENT_CHANGE_DEBOUNCE_SECONDS = int(env_str("ASTN_EVENT_CHANGE_DEBOUNCE_SECONDS", "300"))
+ASTN_EVENT_CHANGE_MAX_WAIT_SECONDS = int(env_str("ASTN_EVENT_CHANGE_MAX_WAIT_SECONDS", "900"))
+ASTN_EVENT_MESSAGES_PER_HOUR = int(env_str("ASTN_EVENT_MESSAGES_PER_HOUR", "10"))

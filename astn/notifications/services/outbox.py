@@ -37,6 +37,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from astn.accounts.models import User
+from astn.core.mail import render_plain_text
 from astn.notifications.models import EmailStatus, OutboundEmail
 from astn.notifications.unsubscribe import Category, category_enabled, unsubscribe_headers
 
@@ -345,7 +346,7 @@ def outbox_render(email: OutboundEmail) -> RenderedEmail:
     context.setdefault("unsubscribe_url", "")
     return RenderedEmail(
         subject=email.subject,
-        text=render_to_string(f"{email.template}.txt", context),
+        text=render_plain_text(f"{email.template}.txt", context),  # no HTML escaping
         html=render_to_string(f"{email.template}.html", context),
     )
 
