@@ -3,7 +3,18 @@ and is listed in `tests/crm/admin_urls.py` (a meta-test fails otherwise)."""
 
 from django.urls import path
 
-from crm.views import followups, insights, invitations, programs
+from crm.views import (
+    dashboard,
+    directory,
+    export,
+    followups,
+    insights,
+    invitations,
+    members,
+    notes,
+    programs,
+    tags,
+)
 
 app_name = "crm"
 
@@ -63,3 +74,31 @@ urlpatterns = [
 ]
 
 # The org admin's dashboard, member directory, member pages, tags, notes, export (#13).
+ADMIN = "orgs/<slug:slug>/admin/"
+MEMBERS = ADMIN + "members/"
+MEMBER = MEMBERS + "<int:membership_id>/"
+urlpatterns += [
+    path(ADMIN, dashboard.DashboardView.as_view(), name="dashboard"),
+    path(MEMBERS, directory.DirectoryView.as_view(), name="directory"),
+    path(MEMBERS + "bulk/", directory.DirectoryBulkView.as_view(), name="directory-bulk"),
+    path(MEMBERS + "export/", export.ExportPageView.as_view(), name="export"),
+    path(
+        MEMBERS + "export.csv", export.ExportDownloadView.as_view(format="csv"), name="export-csv"
+    ),
+    path(
+        MEMBERS + "export.xlsx",
+        export.ExportDownloadView.as_view(format="xlsx"),
+        name="export-xlsx",
+    ),
+    path(MEMBERS + "tags/", tags.TagListView.as_view(), name="tag-list"),
+    path(MEMBERS + "tags/<int:tag_id>/", tags.TagEditView.as_view(), name="tag-edit"),
+    path(MEMBERS + "tags/<int:tag_id>/delete/", tags.TagDeleteView.as_view(), name="tag-delete"),
+    path(MEMBER, members.MemberDetailView.as_view(), name="member-detail"),
+    path(MEMBER + "timeline/", members.MemberTimelineView.as_view(), name="member-timeline"),
+    path(MEMBER + "tags/", members.MemberTagsView.as_view(), name="member-tags"),
+    path(MEMBER + "notes/", notes.NoteCreateView.as_view(), name="note-create"),
+    path(MEMBER + "notes/<int:note_id>/edit/", notes.NoteEditView.as_view(), name="note-edit"),
+    path(
+        MEMBER + "notes/<int:note_id>/delete/", notes.NoteDeleteView.as_view(), name="note-delete"
+    ),
+]

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -145,7 +146,12 @@ def directory_base(*, org: Organization) -> QuerySet[Membership]:
         F("user__privacy_settings__attendance_visible_to_admins"), Value(True)
     )
     queryset = Membership.objects.for_org(org).annotate(
-        display=Coalesce(NullIf(F("user__name"), Value("")), NullIf(F("name"), Value("")), "email"),
+        display=Coalesce(
+            NullIf(F("user__name"), Value("")),
+            NullIf(F("name"), Value("")),
+            "email",
+            output_field=CharField(),
+        ),
         profile_visible=profile_visible,
         attendance_visible=attendance_visible,
     )

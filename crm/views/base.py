@@ -55,6 +55,10 @@ def viewer_zone(user) -> zoneinfo.ZoneInfo | None:
         return None
 
 
+# The permission every #13 page declares (orgs.permissions): an admin of the org.
+CRM_PERMISSION = "org.admin"
+
+
 class CrmPageMixin(OrgAdminRequiredMixin):
     crm_section = ""
 

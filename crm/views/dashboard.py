@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView
 
 from crm.selectors import dashboard as selectors
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 
 def _date(raw: str | None):
@@ -26,6 +26,7 @@ def _url(name: str, **kwargs) -> str:
 
 
 class DashboardView(CrmPageMixin, TemplateView):
+    permission = CRM_PERMISSION
     crm_section = "dashboard"
     template_name = "crm/dashboard.html"
 

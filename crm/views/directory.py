@@ -29,7 +29,7 @@ from crm.selectors.directory import (
     top_skills,
 )
 from crm.services.tags import tag_add, tag_remove
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from events.models import Event
 from orgs.models import Membership
 
@@ -77,6 +77,7 @@ def _page_size(raw: str | None) -> tuple[int, str | None]:
 
 
 class DirectoryView(CrmPageMixin, TemplateView):
+    permission = CRM_PERMISSION
     crm_section = "members"
 
     def get_template_names(self):
@@ -138,6 +139,8 @@ class DirectoryView(CrmPageMixin, TemplateView):
 
 class DirectoryBulkView(CrmPageMixin, View):
     """POST: add or remove a tag on the selected people, then back to the same view."""
+
+    permission = CRM_PERMISSION
 
     def post(self, request, slug):
         back = request.POST.get("next") or ""

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView, View
 from crm.models import ExportLog
 from crm.selectors.directory import directory_facets
 from crm.services.export import csv_stream, export_log_create, export_rows, xlsx_file
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from crm.views.directory import filter_form
 
 
@@ -35,6 +35,7 @@ def _fields(filters) -> list[tuple[str, str]]:
 
 
 class ExportPageView(CrmPageMixin, TemplateView):
+    permission = CRM_PERMISSION
     crm_section = "members"
     template_name = "crm/export.html"
 
@@ -57,6 +58,7 @@ class ExportPageView(CrmPageMixin, TemplateView):
 class ExportDownloadView(CrmPageMixin, View):
     """POST: stream the filtered directory as CSV or .xlsx (`format` from the URL)."""
 
+    permission = CRM_PERMISSION
     http_method_names = ["post"]
     format = ExportLog.Format.CSV
 

@@ -18,7 +18,7 @@ from crm.selectors.directory import tag_list
 from crm.selectors.members import access_member, member_profile, member_tags
 from crm.services.notes import NOTE_MAX
 from crm.services.tags import tag_add, tag_create, tag_remove
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from engagement.selectors import engagement_panel_get
 
 
@@ -38,6 +38,7 @@ def _before(raw: str | None) -> datetime | None:
 
 
 class MemberMixin(CrmPageMixin):
+    permission = CRM_PERMISSION
     crm_section = "members"
 
     def get_member(self):
@@ -47,6 +48,7 @@ class MemberMixin(CrmPageMixin):
 
 
 class MemberDetailView(MemberMixin, TemplateView):
+    permission = CRM_PERMISSION
     template_name = "crm/member_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -70,6 +72,7 @@ class MemberDetailView(MemberMixin, TemplateView):
 class MemberTimelineView(MemberMixin, TemplateView):
     """GET (htmx): the next page of the timeline, older than `?before=`."""
 
+    permission = CRM_PERMISSION
     template_name = "crm/partials/_timeline.html"
 
     def get_context_data(self, **kwargs):
@@ -87,6 +90,8 @@ class MemberTimelineView(MemberMixin, TemplateView):
 class MemberTagsView(MemberMixin, View):
     """POST: add an existing tag (`tag`), create-and-add one (`new_tag`, `colour`),
     or take one off (`remove`)."""
+
+    permission = CRM_PERMISSION
 
     def post(self, request, slug, membership_id):
         member = self.get_member()

@@ -9,12 +9,14 @@ from django.views.generic import TemplateView, View
 from crm.errors import CrmError
 from crm.selectors.members import access_note
 from crm.services.notes import NOTE_MAX, note_create, note_delete, note_update
+from crm.views.base import CRM_PERMISSION
 from crm.views.members import MemberDetailView, MemberMixin, member_url
 
 
 class NoteCreateView(MemberDetailView):
     """POST: add a note. A refused note re-renders the member page with the text kept."""
 
+    permission = CRM_PERMISSION
     http_method_names = ["post"]
 
     def post(self, request, slug, membership_id):
@@ -30,6 +32,7 @@ class NoteCreateView(MemberDetailView):
 
 
 class NoteEditView(MemberMixin, TemplateView):
+    permission = CRM_PERMISSION
     template_name = "crm/note_form.html"
 
     def get_note(self):
@@ -65,6 +68,8 @@ class NoteEditView(MemberMixin, TemplateView):
 
 
 class NoteDeleteView(MemberMixin, View):
+    permission = CRM_PERMISSION
+
     def post(self, request, slug, membership_id, note_id):
         note = access_note(org=self.org, membership=self.get_member(), note_id=note_id)
         try:

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, View
 from crm.errors import CrmError
 from crm.models import Tag
 from crm.services.tags import tag_create, tag_delete, tag_update
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 
 def _tags_url(org) -> str:
@@ -21,6 +21,7 @@ def _tags_url(org) -> str:
 class TagListView(CrmPageMixin, TemplateView):
     """GET: the tags and how many people have each; POST: create one."""
 
+    permission = CRM_PERMISSION
     crm_section = "members"
     template_name = "crm/tag_list.html"
 
@@ -49,6 +50,8 @@ class TagListView(CrmPageMixin, TemplateView):
 class TagEditView(CrmPageMixin, View):
     """POST: rename or recolour a tag."""
 
+    permission = CRM_PERMISSION
+
     def post(self, request, slug, tag_id):
         tag = get_object_or_404(Tag.objects.for_org(self.org), pk=tag_id)
         try:
@@ -64,6 +67,8 @@ class TagEditView(CrmPageMixin, View):
 
 class TagDeleteView(CrmPageMixin, View):
     """POST: delete a tag (it comes off everyone who had it)."""
+
+    permission = CRM_PERMISSION
 
     def post(self, request, slug, tag_id):
         tag = get_object_or_404(Tag.objects.for_org(self.org), pk=tag_id)

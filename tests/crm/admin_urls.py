@@ -64,3 +64,43 @@ ADMIN_URLS = [
     AdminURL("crm:followup-create", _a_member),
     AdminURL("crm:followup-status", _followup, admin_status=405, note="POST only"),
 ]
+
+
+# Dashboard, directory, member pages, tags, notes, export (#13)
+def _member(org) -> dict:
+    from tests.factories.orgs import MembershipFactory
+
+    return {"slug": org.slug, "membership_id": MembershipFactory(org=org).pk}
+
+
+def _tag(org) -> dict:
+    from crm.models import Tag
+
+    return {"slug": org.slug, "tag_id": Tag.objects.create(org=org, name="Speaker").pk}
+
+
+def _note(org) -> dict:
+    from crm.models import MemberNote
+    from tests.factories.orgs import MembershipFactory
+
+    note = MemberNote.objects.create(membership=MembershipFactory(org=org), body="Met at the door.")
+    return {"slug": org.slug, "membership_id": note.membership_id, "note_id": note.pk}
+
+
+ADMIN_URLS += [
+    AdminURL("crm:dashboard", slug_only),
+    AdminURL("crm:directory", slug_only),
+    AdminURL("crm:directory-bulk", slug_only, admin_status=405, note="POST only"),
+    AdminURL("crm:export", slug_only),
+    AdminURL("crm:export-csv", slug_only, admin_status=405, note="POST only (re-auth)"),
+    AdminURL("crm:export-xlsx", slug_only, admin_status=405, note="POST only (re-auth)"),
+    AdminURL("crm:tag-list", slug_only),
+    AdminURL("crm:tag-edit", _tag, admin_status=405, note="POST only"),
+    AdminURL("crm:tag-delete", _tag, admin_status=405, note="POST only"),
+    AdminURL("crm:member-detail", _member),
+    AdminURL("crm:member-timeline", _member),
+    AdminURL("crm:member-tags", _member, admin_status=405, note="POST only"),
+    AdminURL("crm:note-create", _member, admin_status=405, note="POST only"),
+    AdminURL("crm:note-edit", _note, admin_status=302, note="someone else's note: back"),
+    AdminURL("crm:note-delete", _note, admin_status=405, note="POST only"),
+]

@@ -1,0 +1,32 @@
+"""What the CRM pages (#13) plug into: crm's own timeline sources, and an "Admin dashboard"
+button on the org page for the org's admins (`orgs.extensions`, so `orgs` never imports crm).
+
+Called once from `CrmConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from orgs.extensions import OrgPagePanel, org_page_panels
+
+
+def _admin_link(request, org, membership) -> dict | None:
+    if membership is None or not membership.is_admin:
+        return None
+    return {"url": reverse("crm:dashboard", kwargs={"slug": org.slug})}
+
+
+def connect() -> None:
+    from crm.selectors.timeline import register_builtin_sources
+
+    register_builtin_sources()
+    org_page_panels.register(
+        OrgPagePanel(
+            name="crm-admin-link",
+            order=5,
+            slot="actions",
+            template="crm/partials/_org_admin_link.html",
+            context=_admin_link,
+        )
+    )
