@@ -6,8 +6,9 @@ changes:
 
 | category        | switching it off                                               |
 | --------------- | -------------------------------------------------------------- |
-| `announcements` | event mode `all` becomes `weekly`: no email per new event, the  |
-|                 | Monday digest instead (the default, and the gentlest step down) |
+| `announcements` | event mode `all` becomes `none`: no email per new event. The    |
+|                 | confirmation page *offers* the weekly digest instead; only the  |
+|                 | member's own click on it switches the digest on (#10)           |
 | `digest`        | event mode `weekly` becomes `none`                              |
 | `reminders`     | both reminders (1 day and 1 hour before) off                    |
 | `prompts`       | "Did you attend?" prompts off                                   |
@@ -15,7 +16,8 @@ changes:
 | `all`           | all of the above: event mode `none`, every flag off             |
 
 A change only ever switches things off, so applying it twice changes nothing
-the second time.
+the second time. (`digest_instead` is the one way back on from this page, and
+only as the member's explicit choice.)
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def _mode_label(value: str) -> str:
 
 def _event_mode_after(current: str, category: str) -> str:
     if category == Category.ANNOUNCEMENTS:
-        return EventMode.WEEKLY if current == EventMode.ALL else current
+        # Never a step down to the digest: an unsubscribe never subscribes to anything.
+        return EventMode.NONE if current == EventMode.ALL else current
     if category == Category.DIGEST:
         return EventMode.NONE if current == EventMode.WEEKLY else current
     if category == Category.ALL:
@@ -157,3 +160,12 @@ def unsubscribe_headers(user: User, category: str) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url(user, category)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def digest_offered(prefs: NotificationSettings, category: str) -> bool:
+    """Whether the unsubscribe page should offer the weekly digest as a choice.
+
+    After unsubscribing from announcements (or before, on the confirmation page),
+    a member with no event emails at all may prefer one email a week.
+    """
+    return Category(category) == Category.ANNOUNCEMENTS and prefs.event_mode != EventMode.WEEKLY

@@ -15,7 +15,7 @@ from django.views.generic import ListView
 from astn.accounts.models import NotificationSettings, PrivacySettings, User
 from astn.notifications import links, selectors, services, settings_sections
 from astn.notifications.forms import NotificationSettingsForm, PrivacySettingsForm
-from astn.notifications.unsubscribe import Category, changes_for
+from astn.notifications.unsubscribe import Category, changes_for, digest_offered
 
 # --- /me/settings/ ------------------------------------------------------------------------
 
@@ -184,8 +184,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "pending": [change for change in changes if change.is_change],
         "settings_url": reverse("notifications:settings"),
     }
+    if request.method == "POST" and request.POST.get("choice") == "digest":
+        # The member's own click on "weekly digest instead" (never the one-click POST).
+        if category == Category.ANNOUNCEMENTS:
+            services.unsubscribe_apply(user=user, category=category)
+            context["digest_chosen"] = services.digest_instead(user=user)
+        return render(request, "notifications/unsubscribe_done.html", context)
     if request.method == "POST":
         context["changed"] = services.unsubscribe_apply(user=user, category=category)
+        prefs.refresh_from_db()
+        context["offer_digest"] = digest_offered(prefs, category)
+        context["token"] = token
         return render(request, "notifications/unsubscribe_done.html", context)
     context["token"] = token
     return render(request, "notifications/unsubscribe_confirm.html", context)

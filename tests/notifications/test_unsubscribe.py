@@ -74,7 +74,7 @@ def test_the_rfc_8058_one_click_post_works_without_a_session_or_csrf_token(membe
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
-    assert prefs_of(member).event_mode == EventMode.WEEKLY
+    assert prefs_of(member).event_mode == EventMode.NONE  # never "the digest instead"
     assert "_auth_user_id" not in mail_client.session  # a token never logs anyone in
 
 
@@ -133,7 +133,7 @@ def test_a_link_for_an_unknown_category_is_not_found(client, member):
 @pytest.mark.parametrize(
     ("mode", "category", "expected"),
     [
-        (EventMode.ALL, "announcements", EventMode.WEEKLY),
+        (EventMode.ALL, "announcements", EventMode.NONE),
         (EventMode.WEEKLY, "announcements", EventMode.WEEKLY),
         (EventMode.WEEKLY, "digest", EventMode.NONE),
         (EventMode.ALL, "digest", EventMode.ALL),
@@ -172,7 +172,7 @@ def test_the_change_list_describes_before_and_after(member):
         (
             "Event emails",
             "Every new event, as it is announced",
-            "A weekly digest on Monday morning",
+            EventMode.NONE.label,
         )
     ]
 
@@ -182,3 +182,17 @@ def test_an_already_unsubscribed_member_sees_no_button(client, member):
     html = client.get(path_for(member, "community")).content.decode()
     assert "You’re already unsubscribed" in html
     assert 'method="post"' not in html
+
+
+def test_unsubscribing_from_announcements_offers_the_digest_only_as_a_choice(client, member):
+    NotificationSettings.objects.filter(user=member).update(event_mode=EventMode.ALL)
+    done = client.post(path_for(member, "announcements")).content.decode()
+    assert prefs_of(member).event_mode == EventMode.NONE
+    assert "Get the weekly digest instead" in done
+    chosen = client.post(path_for(member, "announcements"), {"choice": "digest"})
+    assert "weekly digest on Monday mornings instead" in chosen.content.decode()
+    assert prefs_of(member).event_mode == EventMode.WEEKLY
+    # A digest unsubscribe link cannot be turned into a subscription.
+    client.post(path_for(member, "digest"))
+    client.post(path_for(member, "digest"), {"choice": "digest"})
+    assert prefs_of(member).event_mode == EventMode.NONE

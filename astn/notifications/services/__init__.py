@@ -18,6 +18,7 @@ from astn.notifications.services.outbox import (
 )
 from astn.notifications.services.preferences import (
     PreferencesError,
+    digest_instead,
     member_settings_update,
     unsubscribe_apply,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "NotificationError",
     "PreferencesError",
     "SendReport",
+    "digest_instead",
     "email_enqueue",
     "email_enqueue_many",
     "member_settings_update",

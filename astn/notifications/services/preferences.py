@@ -75,3 +75,18 @@ def unsubscribe_apply(*, user: User, category: str) -> list[str]:
     if changed:
         prefs.save(update_fields=[*changed, "updated_at"])
     return changed
+
+
+@transaction.atomic
+def digest_instead(*, user: User) -> bool:
+    """Switch `user` to the weekly digest, as they chose on an unsubscribe page.
+
+    Only from "no event emails" (a member who still gets every announcement keeps
+    them). Return whether anything changed.
+    """
+    prefs = _locked(NotificationSettings, user)
+    if prefs.event_mode != EventMode.NONE:
+        return False
+    prefs.event_mode = EventMode.WEEKLY
+    prefs.save(update_fields=["event_mode", "updated_at"])
+    return True
