@@ -44,3 +44,12 @@ def event_change_notices_task() -> int:
     from attendance.services.changes import event_change_notices_send
 
     return event_change_notices_send(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def attendance_import_run_task(import_id: int) -> str:
+    """Run a confirmed attendance import (#11); a running or finished one is left alone."""
+    from attendance.services.imports import import_run
+
+    imp = import_run(import_id=import_id)
+    return imp.status if imp else "skipped"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from attendance.views import answer, checkin, history, messages, rsvp
+from attendance.views import answer, checkin, history, imports, messages, rsvp
 
 app_name = "attendance"
 urlpatterns = [
@@ -42,5 +42,38 @@ urlpatterns = [
         "orgs/<slug:slug>/admin/events/<int:event_id>/messages/",
         messages.EventMessagesView.as_view(),
         name="event-messages",
+    ),
+    # Attendance imports (#11).
+    path("orgs/<slug:slug>/admin/imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("orgs/<slug:slug>/admin/imports/new/", imports.ImportNewView.as_view(), name="import-new"),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/",
+        imports.ImportDetailView.as_view(),
+        name="import-detail",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/preview/",
+        imports.ImportPreviewView.as_view(),
+        name="import-preview",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/progress/",
+        imports.ImportProgressView.as_view(),
+        name="import-progress",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/skipped.csv",
+        imports.ImportSkippedCsvView.as_view(),
+        name="import-skipped",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/undo/",
+        imports.ImportUndoView.as_view(),
+        name="import-undo",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/discard/",
+        imports.ImportDiscardView.as_view(),
+        name="import-discard",
     ),
 ]

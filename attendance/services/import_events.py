@@ -35,7 +35,7 @@ class EventMatch:
 def org_zone(org: Organization) -> zoneinfo.ZoneInfo:
     """The zone naive times in an org's files are read in: its most used event zone."""
     zones = Counter(
-        Event.objects.filter(org=org).order_by("-start").values_list("timezone", flat=True)[:50]
+        Event.objects.for_org(org).order_by("-start").values_list("timezone", flat=True)[:50]
     )
     name = zones.most_common(1)[0][0] if zones else settings.TIME_ZONE
     try:
@@ -53,7 +53,7 @@ def events_match(
     days = {r.start.date() if r.start else r.day for r in refs} - {None}
     titles = {r.title.lower() for r in refs if r.title and not (r.start or r.day)}
     candidates = list(
-        Event.objects.filter(org=org)
+        Event.objects.for_org(org)
         .exclude(status=Event.Status.CANCELLED)
         .filter(
             Q(start__date__range=(min(days) - timedelta(days=1), max(days) + timedelta(days=1)))
@@ -66,7 +66,7 @@ def events_match(
         for title in titles:
             same_title |= Q(title__iexact=title)
         candidates += list(
-            Event.objects.filter(org=org)
+            Event.objects.for_org(org)
             .filter(same_title)
             .exclude(status=Event.Status.CANCELLED)
             .order_by("-start")

@@ -199,7 +199,7 @@ def import_run(*, import_id: int, now: datetime | None = None) -> AttendanceImpo
                 {"row": line, "reason": reason} for line, reason in counts.pop("_skipped")
             ]
             imp.event_ids = counts.pop("_event_ids")
-            imp.event_summary = event_summary(event_ids=imp.event_ids)
+            imp.event_summary = event_summary(org=imp.org, event_ids=imp.event_ids)
             imp.status = AttendanceImport.Status.DONE
             imp.rows_done = imp.rows_total
             imp.finished_at = timezone.now()
@@ -311,7 +311,7 @@ def _write(
 def _events(*, org, parsed, options: dict, actor, skipped: list) -> dict[str, Event]:
     chosen = None
     if options.get("event_id"):
-        chosen = Event.objects.filter(org=org, pk=options["event_id"]).first()
+        chosen = Event.objects.for_org(org).filter(pk=options["event_id"]).first()
         if chosen is None:
             raise AttendanceImportError("Choose one of the organisation's events.")
     refs = list(parsed.events.values())
@@ -392,10 +392,11 @@ def _stage_tuples(people: list[Person], event_by_key: dict[str, Event], *, thres
         )
 
 
-def event_summary(*, event_ids: list[int]) -> list[dict]:
+def event_summary(*, org: Organization, event_ids: list[int]) -> list[dict]:
     """Per event type: events, attendees and the average per event (PRD-018's summary)."""
     rows = (
-        Event.objects.filter(pk__in=event_ids)
+        Event.objects.for_org(org)
+        .filter(pk__in=event_ids)
         .values("event_type")
         .annotate(
             events=Count("pk", distinct=True),

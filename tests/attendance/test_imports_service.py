@@ -76,7 +76,8 @@ def test_same_file_twice_changes_nothing(org, admin, webinar, settings, tmp_path
         second = run(org, admin, data)
     finally:
         attendance_imported.disconnect(dispatch_uid="t-same")
-    assert second.counts["changes"] == 0 and second.counts["new_records"] == 0
+    assert second.counts["changes"] == 0
+    assert second.counts["new_records"] == 0
     assert second.counts["new_contacts"] == 0
     assert AttendanceChange.objects.count() == ledger
     assert Membership.objects.count() == members
@@ -96,9 +97,7 @@ def test_admin_mark_outranks_import(org, admin, webinar, settings, tmp_path):
     assert imp.counts["kept_more_trusted"] == 1
 
 
-def test_import_overrides_self_report_and_undo_restores_it(
-    org, admin, webinar, settings, tmp_path
-):
+def test_import_overrides_self_report_and_undo_restores_it(org, admin, webinar, settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path
     ps = F.people(2)
     m = MembershipFactory(org=org, email=ps[0].email, user=UserFactory())
@@ -122,7 +121,8 @@ def test_preview_counts_and_writes_nothing(org, admin, webinar, settings, tmp_pa
     settings.UPLOAD_ROOT = tmp_path
     imp = upload(org, admin, F.zoom_webinar(start=_local(webinar), attended=F.people(4)))
     counts = import_preview(imp=imp, reading=import_read(imp), options={})
-    assert counts["attended"] == 4 and counts["new_contacts"] == 4
+    assert counts["attended"] == 4
+    assert counts["new_contacts"] == 4
     assert Attendance.objects.count() == 0
     assert Membership.objects.filter(status="contact").count() == 0
 
@@ -175,7 +175,8 @@ def test_import_without_event_choice_when_file_names_none_fails_cleanly(
 def test_a_failure_writes_nothing(org, admin, settings, tmp_path, webinar):
     settings.UPLOAD_ROOT = tmp_path
     imp = run(org, admin, F.hopin(came=F.people(2), no_show=[]), event_id=999999)
-    assert imp.status == "failed" and Membership.objects.filter(status="contact").count() == 0
+    assert imp.status == "failed"
+    assert Membership.objects.filter(status="contact").count() == 0
 
 
 def test_future_event_registrants_stay_unknown(org, admin, settings, tmp_path):

@@ -1,0 +1,249 @@
+"""Attendance imports for org admins (`/orgs/<slug>/admin/imports/...`).
+
+list → new (upload) → preview (GET shows and refreshes; POST confirms) → result (with
+a live progress bar while a big file runs in the background) → undo. Every view uses
+`OrgAdminRequiredMixin` and is listed in `tests/attendance/admin_urls.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from attendance.errors import AttendanceImportError, ImportFileError
+from attendance.forms.imports import ImportOptionsForm, ImportUploadForm
+from attendance.models import AttendanceImport
+from attendance.selectors.imports import (
+    access_import,
+    import_events,
+    import_list,
+    preview_table,
+    skipped_rows,
+)
+from attendance.services.import_events import events_match
+from attendance.services.imports import (
+    import_confirm,
+    import_discard,
+    import_preview,
+    import_read,
+    import_run,
+    import_undo,
+    import_upload,
+)
+from orgs.permissions import OrgAdminRequiredMixin
+
+
+class ImportMixin(OrgAdminRequiredMixin):
+    permission = "events.manage"
+
+    def get_import(self) -> AttendanceImport:
+        if not hasattr(self, "_import"):
+            self._import = access_import(org=self.org, import_id=self.kwargs["import_id"])
+        return self._import
+
+    def url(self, name: str, imp: AttendanceImport | None = None) -> str:
+        kwargs = {"slug": self.org.slug}
+        if imp is not None:
+            kwargs["import_id"] = imp.pk
+        return reverse(f"attendance:{name}", kwargs=kwargs)
+
+
+class ImportListView(ImportMixin, TemplateView):
+    template_name = "attendance/import_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(imports=import_list(org=self.org), **kwargs)
+
+
+class ImportNewView(ImportMixin, TemplateView):
+    """GET: the upload form. POST: store and read the file, then show its preview."""
+
+    template_name = "attendance/import_new.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ImportUploadForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                imp = import_upload(
+                    org=self.org, user=request.user, uploaded=form.cleaned_data["file"]
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect(self.url("import-preview", imp))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ImportPreviewView(ImportMixin, TemplateView):
+    """GET: what the file holds and what importing it would do (nothing is written).
+    POST: confirm with the chosen format, columns and event."""
+
+    template_name = "attendance/import_preview.html"
+
+    def get(self, request, *args, **kwargs):
+        imp = self.get_import()
+        if imp.status != AttendanceImport.Status.PREVIEW:
+            return redirect(self.url("import-detail", imp))
+        return self.render_to_response(self.get_context_data(data=request.GET or None))
+
+    def get_context_data(self, data=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        imp = self.get_import()
+        fmt = (data or {}).get("format") or imp.format
+        try:
+            reading = import_read(imp, format=fmt, mapping=self._mapping(data, imp))
+        except (ImportFileError, AttendanceImportError) as exc:
+            context.update(imp=imp, error=str(exc))
+            return context
+        parsed = reading.parsed
+        initial = {"format": parsed.format, "create_events": True}
+        initial.update({f"map_{k}": v for k, v in parsed.mapping.items()})
+        form = ImportOptionsForm(data, org=self.org, columns=parsed.columns, initial=initial)
+        counts, problem, matches = None, "", []
+        if form.is_valid():
+            options = form.options()
+            chosen = form.cleaned_data.get("event")
+            matches = events_match(org=self.org, refs=list(parsed.events.values()), event=chosen)
+            try:
+                counts = import_preview(imp=imp, reading=reading, options=options)
+            except AttendanceImportError as exc:
+                problem = str(exc)
+        elif not data:
+            form = ImportOptionsForm(
+                {**initial, "create_events": "on"}, org=self.org, columns=parsed.columns
+            )
+            form.is_valid()
+            matches = events_match(org=self.org, refs=list(parsed.events.values()))
+            try:
+                counts = import_preview(imp=imp, reading=reading, options=form.options())
+            except AttendanceImportError as exc:
+                problem = str(exc)
+        context.update(
+            imp=imp,
+            reading=reading,
+            parsed=parsed,
+            form=form,
+            counts=counts,
+            problem=problem,
+            matches=matches,
+            table=preview_table(reading),
+            is_generic=parsed.format == "generic",
+        )
+        return context
+
+    def _mapping(self, data, imp: AttendanceImport) -> dict | None:
+        if not data or "map_email" not in data:
+            return None
+        from attendance.imports.formats.generic import FIELDS
+
+        return {k: data.get(f"map_{k}") for k in FIELDS if data.get(f"map_{k}")}
+
+    def post(self, request, *args, **kwargs):
+        imp = self.get_import()
+        if imp.status != AttendanceImport.Status.PREVIEW:
+            return redirect(self.url("import-detail", imp))
+        try:
+            reading = import_read(imp, format=request.POST.get("format", ""))
+        except (ImportFileError, AttendanceImportError) as exc:
+            messages.error(request, str(exc))
+            return redirect(self.url("import-new"))
+        form = ImportOptionsForm(request.POST, org=self.org, columns=reading.parsed.columns)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(data=request.POST), status=400)
+        try:
+            imp = import_confirm(
+                imp=imp,
+                user=request.user,
+                format=form.cleaned_data["format"],
+                mapping=form.mapping() if form.cleaned_data["format"] == "generic" else {},
+                options=form.options(),
+            )
+        except AttendanceImportError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.url("import-detail", imp))
+        if imp.rows_total < 2000:
+            import_run(import_id=imp.pk)
+        return redirect(self.url("import-detail", imp))
+
+
+class ImportDetailView(ImportMixin, TemplateView):
+    """The result: counts, events, skipped rows; a progress bar while it runs."""
+
+    template_name = "attendance/import_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        imp = self.get_import()
+        if imp.status == AttendanceImport.Status.PREVIEW:
+            return redirect(self.url("import-preview", imp))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        imp = self.get_import()
+        return super().get_context_data(
+            imp=imp,
+            skipped_shown=imp.skipped[:50],
+            events=import_events(imp=imp) if imp.event_ids else [],
+            nothing_changed=imp.status == "done"
+            and not imp.counts.get("changes")
+            and not imp.counts.get("new_contacts"),
+            **kwargs,
+        )
+
+
+class ImportProgressView(ImportMixin, TemplateView):
+    """htmx: the progress bar; once the import has finished, tells the page to reload."""
+
+    template_name = "attendance/partials/_import_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        imp = self.get_import()
+        response = self.render_to_response(self.get_context_data(imp=imp))
+        if not imp.is_active:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ImportSkippedCsvView(ImportMixin, View):
+    def get(self, request, *args, **kwargs):
+        imp = self.get_import()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{imp.pk}-skipped.csv"'
+        csv.writer(response).writerows(skipped_rows(imp))
+        return response
+
+
+class ImportUndoView(ImportMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        imp = self.get_import()
+        try:
+            written = import_undo(imp=imp, user=request.user)
+        except AttendanceImportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Undone: {written} change{'s' if written != 1 else ''} reverted. Contacts the "
+                "import added stay on your list.",
+            )
+        return redirect(self.url("import-detail", imp))
+
+
+class ImportDiscardView(ImportMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        import_discard(imp=self.get_import())
+        messages.info(request, "Discarded. Nothing was imported and the file was deleted.")
+        return redirect(self.url("import-list"))
