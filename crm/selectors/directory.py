@@ -179,10 +179,18 @@ def _day_start(day: date) -> datetime:
 
 @dataclass
 class FilterParts:
-    """The directory's conditions, split so facets can leave their own one out."""
+    """The directory's conditions, split so facets can leave their own one out.
+
+    `EXISTS` conditions are annotations (`flags`) filtered as booleans: Django cannot
+    put an `Exists(OuterRef(...))` inside an aggregate's FILTER clause.
+    """
 
     always: list[Q] = field(default_factory=list)
     facets: dict[str, Q] = field(default_factory=dict)
+    flags: dict[str, Exists] = field(default_factory=dict)
+
+    def apply(self, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+        return queryset.annotate(**self.flags) if self.flags else queryset
 
     def all(self) -> Q:
         return self.except_facet(None)
@@ -229,27 +237,25 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
             )
         )
     if filters.program:
-        parts.always.append(
-            Exists(
-                Enrollment.objects.filter(
-                    membership=OuterRef("pk"),
-                    program_id=filters.program,
-                    program__org=org,
-                    status__in=[Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED],
-                )
+        parts.flags["in_program"] = Exists(
+            Enrollment.objects.filter(
+                membership=OuterRef("pk"),
+                program_id=filters.program,
+                program__org=org,
+                status__in=[Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED],
             )
         )
+        parts.always.append(Q(in_program=True))
     if filters.attended_event:
-        parts.always.append(
-            Exists(
-                Attendance.objects.filter(
-                    membership=OuterRef("pk"),
-                    event_id=filters.attended_event,
-                    event__org=org,
-                    attended=True,
-                )
+        parts.flags["attended_event"] = Exists(
+            Attendance.objects.filter(
+                membership=OuterRef("pk"),
+                event_id=filters.attended_event,
+                event__org=org,
+                attended=True,
             )
         )
+        parts.always.append(Q(attended_event=True))
     if filters.active_after:
         parts.always.append(Q(last_active_at__gte=_day_start(filters.active_after)))
     if filters.active_before:
@@ -266,15 +272,17 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
     if filters.career:
         parts.facets["career"] = Q(career_stage=filters.career)
     if filters.tags:
-        parts.facets["tag"] = Exists(
+        parts.flags["has_tag"] = Exists(
             MembershipTag.objects.filter(membership=OuterRef("pk"), tag_id__in=filters.tags)
         )
+        parts.facets["tag"] = Q(has_tag=True)
     return parts
 
 
 def member_directory(*, org: Organization, filters: DirectoryFilters) -> QuerySet[Membership]:
     """Return `org`'s memberships matching `filters`, sorted, with the directory's figures."""
-    queryset = directory_base(org=org).filter(_filter_parts(org=org, filters=filters).all())
+    parts = _filter_parts(org=org, filters=filters)
+    queryset = parts.apply(directory_base(org=org)).filter(parts.all())
     return queryset.order_by(*sort_order(filters.sort))
 
 
@@ -300,7 +308,7 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
     shows how many "Moderate" there are); one aggregate query, plus one for tags.
     """
     parts = _filter_parts(org=org, filters=filters)
-    base = directory_base(org=org).filter(*parts.always)
+    base = parts.apply(directory_base(org=org)).filter(*parts.always)
     aggregates: dict[str, Count] = {"total": Count("pk", filter=parts.all())}
     for facet, values in FACET_VALUES.items():
         others = parts.except_facet(facet)
@@ -321,14 +329,13 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             facet, facet_value = key.split(":", 1)
             facets[facet][facet_value] = value
     tag_rows = (
-        MembershipTag.objects.filter(
-            tag__org=org,
-            membership__in=base.filter(parts.except_facet("tag")).values("pk"),
-        )
-        .values("tag_id")
+        base.filter(parts.except_facet("tag"), crm_tags__isnull=False)
+        .order_by()
+        .values("crm_tags")
         .annotate(n=Count("pk"))
+        .values_list("crm_tags", "n")
     )
-    facets["tag"] = {row["tag_id"]: row["n"] for row in tag_rows}
+    facets["tag"] = dict(tag_rows)
     return {"total": counts["total"], "facets": facets}
 
 

@@ -1,0 +1,266 @@
+"""The member directory: filters, sort, pagination, counts, privacy, bulk tags, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from attendance.models import Attendance
+from crm.models import MembershipTag, Tag
+from engagement.models import EngagementOverride, EngagementScore
+from tests.factories.attendance import AttendanceFactory
+from tests.factories.events import PastEventFactory
+from tests.factories.orgs import ContactMembershipFactory, MembershipFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(org, query: str = "") -> str:
+    return reverse("crm:directory", kwargs={"slug": org.slug}) + query
+
+
+def _names(response) -> list[str]:
+    return [row.display for row in response.context["page"].rows]
+
+
+def _score(membership, level, score=50):
+    return EngagementScore.objects.create(
+        org=membership.org, membership=membership, level=level, score=score, rules_level=level
+    )
+
+
+@pytest.fixture
+def people(org):
+    alice = MembershipFactory(org=org, user__name="Alice Archer")
+    bob = MembershipFactory(org=org, user__name="Bob Baker")
+    carol = ContactMembershipFactory(org=org, name="Carol Contact", email="carol@example.net")
+    _score(alice, "highly_engaged", 90)
+    _score(bob, "at_risk", 20)
+    return {"alice": alice, "bob": bob, "carol": carol}
+
+
+def test_lists_members_and_contacts_with_their_level(client_as_admin, org, admin, people):
+    response = client_as_admin.get(_url(org))
+    assert response.status_code == 200
+    names = _names(response)
+    assert {"Alice Archer", "Bob Baker", "Carol Contact"} <= set(names)
+    assert b'data-level="at_risk"' in response.content
+
+
+def test_level_filter_uses_the_override_and_counts_each_level(client_as_admin, org, admin, people):
+    EngagementOverride.objects.create(
+        org=org, membership=people["alice"], level="at_risk", reason="Moved away", by=admin
+    )
+    response = client_as_admin.get(_url(org, "?level=at_risk"))
+    assert set(_names(response)) == {"Alice Archer", "Bob Baker"}
+    facets = response.context["page"].facets
+    # Counted with the other filters only: picking a level still shows the others' counts.
+    assert facets["level"]["at_risk"] == 2
+    assert facets["level"]["none"] >= 2  # Carol and the admin were never scored
+
+
+def test_tag_and_search_filters_combine(client_as_admin, org, admin, people):
+    tag = Tag.objects.create(org=org, name="Speaker")
+    MembershipTag.objects.create(tag=tag, membership=people["alice"])
+    MembershipTag.objects.create(tag=tag, membership=people["bob"])
+    response = client_as_admin.get(_url(org, f"?tag={tag.pk}&q=bak"))
+    assert _names(response) == ["Bob Baker"]
+    assert response.context["page"].facets["tag"][tag.pk] == 1
+
+
+def test_status_filter_shows_people_who_left_only_when_asked(client_as_admin, org, admin):
+    MembershipFactory(org=org, user__name="Lena Left", status="left")
+    assert "Lena Left" not in _names(client_as_admin.get(_url(org)))
+    assert _names(client_as_admin.get(_url(org, "?status=left"))) == ["Lena Left"]
+
+
+def test_sort_by_events_attended_descending(client_as_admin, org, admin, people):
+    for _ in range(3):
+        AttendanceFactory(
+            event=PastEventFactory(org=org),
+            membership=people["bob"],
+            attended=True,
+            attended_source="admin",
+        )
+    AttendanceFactory(
+        event=PastEventFactory(org=org),
+        membership=people["alice"],
+        attended=True,
+        attended_source="admin",
+    )
+    names = _names(client_as_admin.get(_url(org, "?sort=-events")))
+    assert names[:2] == ["Bob Baker", "Alice Archer"]
+
+
+def test_attended_event_filter(client_as_admin, org, admin, people):
+    event = PastEventFactory(org=org)
+    AttendanceFactory(
+        event=event, membership=people["carol"], attended=True, attended_source="import"
+    )
+    AttendanceFactory(
+        event=event, membership=people["bob"], attended=False, attended_source="admin"
+    )
+    assert _names(client_as_admin.get(_url(org, f"?attended={event.pk}"))) == ["Carol Contact"]
+
+
+def test_hidden_profile_is_not_shown_nor_matched(client_as_admin, org, admin, people):
+    user = people["alice"].user
+    user.profile.city = "Potsdam"
+    user.profile.save()
+    user.privacy_settings.profile_visible_to_admins = False
+    user.privacy_settings.save()
+    assert _names(client_as_admin.get(_url(org, "?city=potsdam"))) == []
+    row = next(
+        r for r in client_as_admin.get(_url(org)).context["page"].rows if r.pk == people["alice"].pk
+    )
+    assert row.city == ""
+
+
+def test_hidden_attendance_shows_no_count(client_as_admin, org, admin, people):
+    user = people["bob"].user
+    user.privacy_settings.attendance_visible_to_admins = False
+    user.privacy_settings.save()
+    response = client_as_admin.get(_url(org))
+    row = next(r for r in response.context["page"].rows if r.pk == people["bob"].pk)
+    assert row.events_attended is None
+    assert b"hidden" in response.content
+
+
+def test_query_count_does_not_grow_with_the_page_size(client_as_admin, org, admin):
+    for index in range(30):
+        member = MembershipFactory(org=org)
+        _score(member, "moderate")
+        tag = Tag.objects.get_or_create(org=org, name=f"T{index % 3}")[0]
+        MembershipTag.objects.create(tag=tag, membership=member)
+        AttendanceFactory(
+            event=PastEventFactory(org=org),
+            membership=member,
+            attended=True,
+            attended_source="admin",
+        )
+    client_as_admin.get(_url(org))  # warm the cached skill list
+    counts = []
+    for size in (25, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = client_as_admin.get(_url(org, f"?per={size}"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(response.context["page"].rows) == 31
+
+
+def test_htmx_request_returns_only_the_results_with_counts_out_of_band(
+    client_as_admin, org, admin, people
+):
+    response = client_as_admin.get(_url(org, "?q=alice"), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "directory-filter-form" not in body
+    assert 'hx-swap-oob="true"' in body
+    assert "Alice Archer" in body
+
+
+def test_member_of_another_org_is_not_listed(client_as_admin, org, admin):
+    MembershipFactory(org=OrganizationFactory(), user__name="Elsewhere Ed")
+    assert "Elsewhere Ed" not in _names(client_as_admin.get(_url(org)))
+
+
+# Bad input: a message or an empty state, never a 500.
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?level=superstar",
+        "?status=vip",
+        "?tag=999999",
+        "?tag=abc",
+        "?program=12x",
+        "?attended=-1",
+        "?active_after=yesterday",
+        "?near=7",
+        "?ids=1,2,x",
+        "?per=1000000",
+    ],
+)
+def test_unknown_filter_values_are_ignored_with_a_message(
+    client_as_admin, org, admin, people, query
+):
+    response = client_as_admin.get(_url(org, query))
+    assert response.status_code == 200
+    assert response.context["notices"], query
+    assert len(_names(response)) >= 3  # the bad filter was dropped, not applied as "nothing"
+
+
+def test_page_past_the_end_shows_the_last_page(client_as_admin, org, admin, people):
+    response = client_as_admin.get(_url(org, "?page=999"))
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert "no page" in response.context["notices"][0]
+    assert client_as_admin.get(_url(org, "?page=abc")).status_code == 200
+
+
+def test_sort_on_a_missing_column(client_as_admin, org, admin, people):
+    response = client_as_admin.get(_url(org, "?sort=-password"))
+    assert response.status_code == 200
+    assert "no column" in response.context["notices"][0]
+
+
+def test_a_search_of_ten_thousand_characters_is_cut(client_as_admin, org, admin, people):
+    response = client_as_admin.get(_url(org, "?q=" + "a" * 10_000))
+    assert response.status_code == 200
+    assert response.context["filters"].q == "a" * 200
+    assert "first 200 characters" in response.context["notices"][0]
+
+
+@pytest.mark.parametrize(
+    "term", ["'; DROP TABLE orgs_membership; --", "<script>alert(1)</script>", "%_\\"]
+)
+def test_sql_and_html_looking_searches_are_plain_text(client_as_admin, org, admin, people, term):
+    response = client_as_admin.get(_url(org), {"q": term})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+    assert _names(response) == []
+    assert b"No one matches these filters" in response.content
+
+
+def test_bulk_add_and_remove_a_tag(client_as_admin, org, admin, people):
+    tag = Tag.objects.create(org=org, name="Volunteer")
+    ids = [people["alice"].pk, people["bob"].pk]
+    bulk = reverse("crm:directory-bulk", kwargs={"slug": org.slug})
+    response = client_as_admin.post(bulk, {"ids": ids, "tag": tag.pk, "action": "tag_add"})
+    assert response.status_code == 302
+    assert set(
+        MembershipTag.objects.filter(tag=tag).values_list("membership_id", flat=True)
+    ) == set(ids)
+    client_as_admin.post(bulk, {"ids": ids, "tag": tag.pk, "action": "tag_add"})  # again: no-op
+    assert MembershipTag.objects.filter(tag=tag).count() == 2
+    client_as_admin.post(bulk, {"ids": ids[:1], "tag": tag.pk, "action": "tag_remove"})
+    assert (
+        list(MembershipTag.objects.filter(tag=tag).values_list("membership_id", flat=True))
+        == ids[1:]
+    )
+
+
+def test_bulk_refuses_people_and_tags_of_another_org(client_as_admin, org, admin, people):
+    other = OrganizationFactory()
+    stranger = MembershipFactory(org=other)
+    foreign_tag = Tag.objects.create(org=other, name="Theirs")
+    tag = Tag.objects.create(org=org, name="Ours")
+    bulk = reverse("crm:directory-bulk", kwargs={"slug": org.slug})
+    client_as_admin.post(bulk, {"ids": [stranger.pk], "tag": tag.pk, "action": "tag_add"})
+    client_as_admin.post(
+        bulk, {"ids": [people["bob"].pk], "tag": foreign_tag.pk, "action": "tag_add"}
+    )
+    assert not MembershipTag.objects.exists()
+
+
+def test_attendance_model_is_untouched_by_a_get(client_as_admin, org, admin, people):
+    before = Attendance.objects.count(), MembershipTag.objects.count()
+    client_as_admin.get(_url(org, "?sort=-events&level=at_risk"))
+    assert (Attendance.objects.count(), MembershipTag.objects.count()) == before
+
+
+def test_a_nul_character_in_the_search_is_dropped(client_as_admin, org, admin, people):
+    assert client_as_admin.get(_url(org), {"q": "ali\x00ce"}).status_code == 200
