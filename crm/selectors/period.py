@@ -69,6 +69,8 @@ def period_from_params(params, *, now: datetime | None = None) -> Period:
             notice = "Give both dates of a custom range (YYYY-MM-DD); showing the last 90 days."
         elif end < start:
             notice = "The custom range ends before it starts; showing the last 90 days."
+        elif start > timezone.localdate(now):
+            notice = "The custom range starts in the future; showing the last 90 days."
         if not notice:
             zone = timezone.get_current_timezone()
             return Period(

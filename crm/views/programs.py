@@ -177,7 +177,9 @@ class ProgramArchiveView(ProgramMixin, View):
 class ProgramSessionLinkView(ProgramMixin, View):
     def post(self, request, *args, **kwargs):
         program = self.get_program()
-        # The choices include every event of this org, so another org's id is "not found".
+        for raw in request.POST.getlist("events"):
+            if raw.isdigit():  # another org's event is "not found", like a missing one
+                selectors.access_org_event(org=self.org, event_id=int(raw))
         form = SessionLinkForm(
             request.POST, events=selectors.linkable_events(org=self.org, program=program)
         )
