@@ -62,6 +62,7 @@ test: install assets lint
 
 bench: install
 	$(PY) -m astn.devservices exec -- $(PY) bench/notifications.py
+	$(PY) bench/matching.py
 
 services-stop: install
 	$(PY) -m astn.devservices stop
