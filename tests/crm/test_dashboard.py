@@ -1,0 +1,148 @@
+"""The CRM dashboard: figures against the previous period, charts with tables, lists, ranges."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.selectors.dashboard import period_get
+from engagement.models import EngagementScore
+from tests.factories.attendance import AttendanceFactory
+from tests.factories.events import EventFactory, PastEventFactory
+from tests.factories.orgs import ContactMembershipFactory, MembershipFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(org) -> str:
+    return reverse("crm:dashboard", kwargs={"slug": org.slug})
+
+
+def _figures(response) -> dict:
+    return {figure.label: figure for figure in response.context["figures"]}
+
+
+def test_a_new_org_sees_first_steps(client_as_admin, org, admin):
+    response = client_as_admin.get(_url(org))
+    assert response.status_code == 200
+    assert response.context["is_new"]
+    assert b"three first steps" in response.content
+    assert b"Create an invite link" in response.content
+
+
+def test_figures_compare_with_the_previous_period(client_as_admin, org, admin):
+    now = timezone.now()
+    for days in (3, 10):
+        MembershipFactory(org=org, joined_at=now - datetime.timedelta(days=days))
+    MembershipFactory(org=org, joined_at=now - datetime.timedelta(days=45))
+    ContactMembershipFactory(org=org)
+    event = PastEventFactory(
+        org=org,
+        start=now - datetime.timedelta(days=5),
+        end=now - datetime.timedelta(days=5, hours=-2),
+    )
+    members = [MembershipFactory(org=org) for _ in range(4)]
+    for index, member in enumerate(members):
+        AttendanceFactory(
+            event=event,
+            membership=member,
+            attended=index < 3,
+            attended_source="admin",
+            rating=4 if index == 0 else None,
+        )
+    response = client_as_admin.get(_url(org), {"range": "30d"})
+    figures = _figures(response)
+    # The admin joined now as well; two members joined in the last 30 days, one before.
+    assert figures["New members"].value >= 2
+    assert figures["New members"].previous == 1
+    assert figures["New contacts"].value == 1
+    assert figures["Events held"].value == 1
+    assert figures["RSVPs"].value == 4
+    assert figures["Attendance rate"].value == 75.0
+    assert figures["Average rating"].value == 4.0
+    assert figures["Active people"].value == 4
+    assert not response.context["is_new"]
+
+
+def test_charts_have_tables_and_the_level_chart_links_to_the_directory(client_as_admin, org, admin):
+    at_risk = MembershipFactory(org=org)
+    EngagementScore.objects.create(
+        org=org, membership=at_risk, level="at_risk", score=12, rules_level="at_risk"
+    )
+    response = client_as_admin.get(_url(org))
+    body = response.content.decode()
+    directory = reverse("crm:directory", kwargs={"slug": org.slug})
+    assert f'href="{directory}?level=at_risk"' in body
+    assert 'id="chart-levels-table"' in body
+    assert 'id="crm-charts"' in body  # the data the charts draw, as JSON
+    assert "chart.umd.min.js" in body
+    assert response.context["attention"].at_risk_total == 1
+
+
+def test_upcoming_events_with_rsvp_counts(client_as_admin, org, admin):
+    event = EventFactory(org=org, title="Hack night")
+    for _ in range(3):
+        AttendanceFactory(event=event)
+    response = client_as_admin.get(_url(org))
+    upcoming = list(response.context["upcoming"])
+    assert upcoming[0].title == "Hack night"
+    assert upcoming[0].going == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"range": "12m"},
+        {"range": "all"},
+        {"range": "custom", "from": "2026-01-01", "to": "2026-03-31"},
+        {"range": "custom", "from": "2026-03-31", "to": "2026-01-01"},
+        {"range": "custom", "from": "garbage", "to": "2026-01-01"},
+        {"range": "custom"},
+        {"range": "forever"},
+        {"range": "custom", "from": "1900-01-01", "to": "2026-01-01"},
+    ],
+)
+def test_every_range_renders(client_as_admin, org, admin, params):
+    PastEventFactory(org=org)
+    response = client_as_admin.get(_url(org), params)
+    assert response.status_code == 200
+
+
+def test_bad_ranges_say_what_was_shown():
+    now = timezone.now()
+    _, notice = period_get(key="forever", now=now)
+    assert "Unknown range" in notice
+    period, notice = period_get(
+        key="custom", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 1, 1), now=now
+    )
+    assert "swapped" in notice
+    assert period.start < period.end
+    assert period.previous_end == period.start
+
+
+def test_another_orgs_data_never_counts(client_as_admin, org, admin):
+    other = OrganizationFactory()
+    PastEventFactory(org=other)
+    MembershipFactory(org=other)
+    figures = _figures(client_as_admin.get(_url(org), {"range": "all"}))
+    assert figures["Events held"].value == 0
+
+
+def test_times_show_in_the_admins_time_zone(client_as_admin, org, admin):
+    admin.profile.timezone = "Pacific/Auckland"
+    admin.profile.save()
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    start = start.replace(hour=23, minute=30)
+    EventFactory(org=org, title="Late one", start=start, end=start + datetime.timedelta(hours=1))
+    response = client_as_admin.get(_url(org))
+    local = start.astimezone(datetime.timezone(datetime.timedelta(hours=12)))
+    local_nz = timezone.localtime(
+        start, timezone=__import__("zoneinfo").ZoneInfo("Pacific/Auckland")
+    )
+    assert local_nz.strftime("%H:%M").encode() in response.content
+    assert b"Pacific/Auckland" in response.content
+    assert local is not None
