@@ -88,6 +88,7 @@ class AttendanceConfig(AppConfig):
                 context=cards.dashboard_pending_context,
             )
         )
+        extensions.register_admin_row_action(cards.checkin_row_action)
         extensions.register_event_panel(
             extensions.EventPanel(
                 name="checkin",

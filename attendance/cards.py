@@ -18,6 +18,7 @@ from attendance.selectors.answers import pending_answers
 from attendance.selectors.checkin import checkin_counts
 from attendance.selectors.messages import event_message_list
 from attendance.services.answers import RECORDED_BY, answer_closed_reason
+from events.extensions import RowAction
 from events.models import Event
 from events.selectors import is_org_admin
 
@@ -81,3 +82,11 @@ def event_checkin_panel_context(request: HttpRequest, event: Event) -> dict | No
         "messages_url": reverse("attendance:event-messages", kwargs=kwargs),
         "last_message": event_message_list(event=event).first(),
     }
+
+
+def checkin_row_action(event: Event) -> RowAction | None:
+    """The "Check-in" link on each published or cancelled event of the admin events list."""
+    if event.status == Event.Status.DRAFT:
+        return None
+    url = reverse("attendance:checkin", kwargs={"slug": event.org.slug, "event_id": event.pk})
+    return RowAction(label="Check-in", url=url, icon="clipboard-check")

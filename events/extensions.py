@@ -124,3 +124,26 @@ def capacity_floor(event: Event) -> int:
     if event.pk is None:
         return 0
     return max((provider(event) for provider in _CAPACITY_FLOORS), default=0)
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """A link on an event's row of the admin events list (e.g. attendance's "Check-in")."""
+
+    label: str
+    url: str
+    icon: str = ""
+
+
+_ROW_ACTIONS: list[Callable[[Event], RowAction | None]] = []
+
+
+def register_admin_row_action(provider: Callable[[Event], RowAction | None]) -> None:
+    """Add a link to every row of the admin events list; `provider(event)` may return None."""
+    if provider not in _ROW_ACTIONS:
+        _ROW_ACTIONS.append(provider)
+
+
+def admin_row_actions(event: Event) -> list[RowAction]:
+    """Return the row links the apps above offer for `event`, in registration order."""
+    return [action for provider in _ROW_ACTIONS if (action := provider(event)) is not None]

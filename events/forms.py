@@ -160,6 +160,15 @@ class EventForm(forms.Form):
                     data[name] = localize(data[name], zone)
                 except forms.ValidationError as error:
                     self.add_error(name, error)
+        # Checked here too (the service checks again), so "end before start" is reported
+        # together with every other mistake in the form, not after they are fixed.
+        start, end = data.get("start"), data.get("end")
+        times_ok = start and end and not (self.has_error("start") or self.has_error("end"))
+        if times_ok and end <= start:
+            self.add_error("end", "The event must end after it starts.")
+        link = (data.get("virtual_link") or "").strip()
+        if data.get("is_online") and not link and not self.has_error("virtual_link"):
+            self.add_error("virtual_link", "An online event needs a link people can join.")
         return data
 
     def event_values(self) -> dict:

@@ -40,14 +40,36 @@ def calendar_settings_context(request, org) -> dict:
     """Context of the settings section (`events/partials/_settings_calendar.html`)."""
     return {
         "luma_key_masked": masked_key(org),
-        "luma_form": LumaKeyForm(),
-        "ics_form": IcsFeedForm(initial={"url": org.ics_feed_url}),
+        "luma_form": _redisplayed(request, "luma", LumaKeyForm) or LumaKeyForm(),
+        "ics_form": _redisplayed(request, "ics", IcsFeedForm)
+        or IcsFeedForm(initial={"url": org.ics_feed_url}),
         "ics_feed_url": org.ics_feed_url,
         "luma_last": sync_log_latest(org=org, source=Event.Source.LUMA),
         "ical_last": sync_log_latest(org=org, source=Event.Source.ICAL),
         "logs": sync_log_list(org=org, limit=8),
         "has_sources": bool(org.luma_api_key_encrypted or org.ics_feed_url),
     }
+
+
+# A refused form, kept in the session across the redirect back to the settings page so it
+# is shown again with what was typed and the error under its field (not in a banner).
+_REDISPLAY = "events.calendar_form"
+
+
+def _keep_for_redisplay(request, *, name: str, data: dict, field: str, error: str) -> None:
+    request.session[_REDISPLAY] = {"name": name, "data": data, "field": field, "error": error}
+
+
+def _redisplayed(request, name: str, form_class):
+    """Return the refused `name` form, bound to what was typed and with its error, or None."""
+    kept = request.session.get(_REDISPLAY) if request is not None else None
+    if not kept or kept.get("name") != name:
+        return None
+    del request.session[_REDISPLAY]
+    form = form_class(data=kept["data"])
+    form.is_valid()  # binds the typed value; the kept error replaces whatever this finds
+    form.errors[kept["field"]] = form.error_class([kept["error"]])
+    return form
 
 
 def _first_error(form) -> str:
@@ -66,15 +88,18 @@ class LumaKeyView(OrgAdminRequiredMixin, View):
             messages.success(request, "The lu.ma key is removed. Synced events stay as they are.")
             return redirect(settings_url(self.org))
         form = LumaKeyForm(request.POST)
+        # The key itself is never echoed back into the page; its error is.
         if not form.is_valid():
-            messages.error(request, _first_error(form))
+            _keep_for_redisplay(
+                request, name="luma", data={}, field="api_key", error=_first_error(form)
+            )
             return redirect(settings_url(self.org))
         try:
             services.luma_key_set(
                 org=self.org, acting_user=request.user, api_key=form.cleaned_data["api_key"]
             )
         except SourceError as error:
-            messages.error(request, str(error))
+            _keep_for_redisplay(request, name="luma", data={}, field="api_key", error=str(error))
         else:
             messages.success(request, "lu.ma key saved. Events are being synced.")
         return redirect(settings_url(self.org))
@@ -89,15 +114,24 @@ class IcsFeedView(OrgAdminRequiredMixin, View):
             messages.success(request, "The iCal feed is removed. Its events stay as they are.")
             return redirect(settings_url(self.org))
         form = IcsFeedForm(request.POST)
+        typed = {"url": request.POST.get("url", "")[:2000]}
         if not form.is_valid():
-            messages.error(request, _first_error(form))
+            _keep_for_redisplay(
+                request, name="ics", data=typed, field="url", error=_first_error(form)
+            )
             return redirect(settings_url(self.org))
         try:
             services.ics_feed_set(
                 org=self.org, acting_user=request.user, url=form.cleaned_data["url"]
             )
         except SourceError as error:
-            messages.error(request, f"The feed was not saved: {error}")
+            _keep_for_redisplay(
+                request,
+                name="ics",
+                data=typed,
+                field="url",
+                error=f"The feed was not saved: {error}",
+            )
         else:
             messages.success(request, "iCal feed saved. Its events are being imported.")
         return redirect(settings_url(self.org))

@@ -7,6 +7,13 @@
       input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     }
   });
+  // A form that came back with errors: bring the first invalid field into view and focus
+  // it, so the message next to it is where the eye is (not a banner off-screen).
+  var invalid = document.querySelector("form .is-invalid, form [aria-invalid='true']");
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+    if (typeof invalid.focus === "function") { invalid.focus({ preventScroll: true }); }
+  }
   // Copy-to-clipboard buttons: <button data-copy="text">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

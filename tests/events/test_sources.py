@@ -1,5 +1,7 @@
 """The calendar-sync section of the org settings: lu.ma key, iCal feed, Sync now."""
 
+import re
+
 import pytest
 
 from events.crypto import decrypt, encrypt
@@ -154,3 +156,33 @@ def test_the_sync_log_is_on_the_settings_page(org, client_as_admin):
     page = settings_page(client_as_admin, org)
     assert "Sync log" in page
     assert "iCal feed" in page
+
+
+def test_a_refused_feed_keeps_what_was_typed_with_the_error_under_the_field(org, client_as_admin):
+    response = client_as_admin.post(
+        f"/orgs/{org.slug}/admin/settings/calendar/ical/", {"url": "webcal:/oops"}, follow=True
+    )
+    html = response.content.decode()
+    assert 'value="webcal:/oops"' in html  # not cleared
+    field = re.search(r'<input[^>]*name="url"[^>]*>', html).group(0)
+    assert "is-invalid" in field
+    assert "Enter a full http:// or https:// address" in html.split('name="url"', 1)[1][:1500]
+    # Shown once: the next visit is a clean form again.
+    assert 'value="webcal:/oops"' not in settings_page(client_as_admin, org)
+
+
+def test_event_form_reports_end_before_start_with_the_other_errors(org, client_as_admin):
+    response = client_as_admin.post(
+        f"/orgs/{org.slug}/admin/events/new/",
+        {
+            "title": "",
+            "event_type": "meetup",
+            "start": "2031-05-01T19:00",
+            "end": "2031-05-01T18:00",
+            "timezone": "Europe/Berlin",
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.has_error("title")
+    assert form.errors["end"] == ["The event must end after it starts."]
