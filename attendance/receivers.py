@@ -1,8 +1,8 @@
 """What attendance does when `events` says something happened (see events/signals.py).
 
 Connected in `AttendanceConfig.ready()`. The events signals arrive after commit,
-except `luma_event_synced`, which arrives inside the sync's transaction so the
-guests are written all-or-nothing with the events.
+except `luma_event_synced`, which arrives inside the sync's short per-event
+transaction so an event's guests are written together with it.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ def tell_people_the_event_is_cancelled(sender, *, event, reason="", **kwargs) ->
     event_cancelled_notify_task.delay(event.pk, reason)
 
 
-def sync_luma_guests(sender, *, event, luma_event_api_id, client, stats, **kwargs) -> None:
-    """Fetch every page of the event's lu.ma guests and apply them to the RSVPs."""
-    guests = list(client.iter_guests(event_api_id=luma_event_api_id))
+def sync_luma_guests(sender, *, event, guests, stats, **kwargs) -> None:
+    """Apply the event's lu.ma guests (already fetched by the sync) to the RSVPs."""
     for name, count in luma_guests_sync(event=event, guests=guests).items():
         key = name if name == "guests" else f"guests_{name}"
         stats[key] = stats.get(key, 0) + count

@@ -65,22 +65,20 @@ Arguments:
 
 luma_event_synced = Signal()
 """
-Sent once per lu.ma event during a lu.ma calendar sync, inside the sync's
-transaction (not on commit: guests must be written in the same all-or-nothing
-run). A receiver that raises makes the whole sync fail and roll back, and the
+Sent once per lu.ma event during a lu.ma calendar sync, inside the short transaction
+that writes that one event (not on commit: its guests must be written together with
+it). The guests were fetched before the transaction began: a receiver gets data and
+must not talk to lu.ma (or anything outside) itself. A receiver that raises rolls
+back this event's step and stops the sync there (earlier events stay written); the
 error is recorded in the org's ``SyncLog``.
-
-Use it to sync the event's guests (``attendance`` does, via
-``client.iter_guests(event_api_id=...)``).
 
 Arguments:
 
 - ``org``: the ``Organization`` being synced.
 - ``event``: our ``Event`` for that lu.ma event (just created or updated).
 - ``luma_event_api_id``: the lu.ma ``api_id`` (``evt-...``).
-- ``client``: the ``events.luma.LumaClient`` of this sync, already authenticated
-  with the org's key, with retries and the timeouts set.
-- ``api_key``: the org's decrypted lu.ma API key (if you need your own client).
+- ``guests``: a ``list`` of lu.ma guest entries (``{"api_id": ..., "guest": {...}}``,
+  every page), as ``events.luma.LumaClient.iter_guests`` yields them.
 - ``stats``: a ``dict`` a receiver may add counters to (e.g.
   ``stats["guests_updated"] += n``); they are stored in the ``SyncLog``.
 """

@@ -5,7 +5,7 @@ import pytest
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, OrganizationFactory
 
-pytest_plugins = ["tests.browser.fixtures", "tests.fakes.fixtures"]
+pytest_plugins = ["tests.browser.fixtures", "tests.fakes.fixtures", "tests.io_guard"]
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,9 @@ waitlist decide who is approved, so a sync writes lu.ma's answer as it is
 normalised email; unknown guests become `contact` memberships (source lu.ma).
 
 A second sync with nothing changed upstream writes nothing: every write goes
-through the ledger helpers, which skip equal values.
+through the ledger (`LedgerBatch`), which skips equal values. The writes are
+set-based — one INSERT for the missing records, one UPDATE per changed field set,
+one INSERT for the ledger rows — so an event's step holds its lock for milliseconds.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from astn.accounts.models import normalize_email
 from attendance.models import Attendance, Source
-from attendance.services.ledger import attended_record, rsvp_record
+from attendance.services.ledger import LedgerBatch
 from events.models import Event
 from orgs.models import Membership
 from orgs.services import membership_contact_add
@@ -62,8 +64,11 @@ def luma_guests_sync(*, event: Event, guests: Iterable[dict]) -> dict[str, int]:
     }
     attendances = {
         a.membership_id: a
-        for a in Attendance.objects.filter(event=event, membership__in=memberships.values())
+        for a in Attendance.objects.select_for_update(of=("self",)).filter(
+            event=event, membership__in=memberships.values()
+        )
     }
+    wanted = []
     for row in rows:
         stats["guests"] += 1
         if row is None or (row["rsvp"] is None and row["checked_in_at"] is None):
@@ -78,16 +83,29 @@ def luma_guests_sync(*, event: Event, guests: Iterable[dict]) -> dict[str, int]:
             stats["contacts_created"] += 1
         else:
             stats["matched"] += 1
-        attendance = attendances.get(membership.pk)
-        if attendance is None:
-            attendance, _ = Attendance.objects.get_or_create(event=event, membership=membership)
-            attendances[membership.pk] = attendance
-        if row["rsvp"] and rsvp_record(attendance, rsvp=row["rsvp"], source=Source.LUMA):
+        wanted.append((membership, row))
+    # The records nobody had yet: one INSERT, then one SELECT (locked) for their rows.
+    missing = {m.pk for m, _ in wanted if m.pk not in attendances}
+    if missing:
+        Attendance.objects.bulk_create(
+            [Attendance(event=event, membership_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        attendances.update(
+            (a.membership_id, a)
+            for a in Attendance.objects.select_for_update(of=("self",)).filter(
+                event=event, membership_id__in=missing
+            )
+        )
+    batch = LedgerBatch()
+    for membership, row in wanted:
+        attendance = attendances[membership.pk]
+        if row["rsvp"] and batch.rsvp(attendance, rsvp=row["rsvp"], source=Source.LUMA):
             stats["rsvps_changed"] += 1
-        if row["checked_in_at"] and attended_record(
-            attendance, attended=True, source=Source.LUMA_CHECKIN, now=row["checked_in_at"]
+        if row["checked_in_at"] and batch.attended(
+            attendance, attended=True, source=Source.LUMA_CHECKIN, at=row["checked_in_at"]
         ):
             stats["checkins_recorded"] += 1
+    batch.write()
     return stats
 
 

@@ -26,6 +26,8 @@ ATTENDED_TRUST: dict[str, int] = {
     Source.LUMA_CHECKIN.value: 3,
     Source.ADMIN.value: 4,
 }
+RSVP_FIELDS = ("rsvp", "rsvp_at", "rsvp_source", "waitlisted_at")
+ATTENDED_FIELDS = ("attended", "attended_source", "attended_at")
 
 
 def rsvp_record(
@@ -40,18 +42,10 @@ def rsvp_record(
 
     The caller must hold the lock on the event row when the change affects seats.
     """
-    old = attendance.rsvp
-    if old == rsvp:
+    batch = LedgerBatch(now=now)
+    if not batch.rsvp(attendance, rsvp=rsvp, source=source, actor=actor):
         return None
-    now = now or timezone.now()
-    attendance.rsvp = rsvp
-    attendance.rsvp_at = now
-    attendance.rsvp_source = source
-    attendance.waitlisted_at = now if rsvp == Attendance.Rsvp.WAITLISTED else None
-    attendance.save(update_fields=["rsvp", "rsvp_at", "rsvp_source", "waitlisted_at", "updated_at"])
-    return _ledger_write(
-        attendance, field=AttendanceChange.Field.RSVP, old=old, new=rsvp, source=source, actor=actor
-    )
+    return batch.write()[0]
 
 
 def attended_record(
@@ -68,23 +62,92 @@ def attended_record(
     came from a more trusted source (an admin's mark is not overwritten by a
     self-report or a check-in).
     """
-    if attendance.attended == attended:
+    batch = LedgerBatch(now=now)
+    if not batch.attended(attendance, attended=attended, source=source, actor=actor):
         return None
-    if attended_outranked(attendance, source=source):
-        return None
-    old = attendance.attended
-    attendance.attended = attended
-    attendance.attended_source = source if attended is not None else ""
-    attendance.attended_at = now or timezone.now()
-    attendance.save(update_fields=["attended", "attended_source", "attended_at", "updated_at"])
-    return _ledger_write(
-        attendance,
-        field=AttendanceChange.Field.ATTENDED,
-        old=_attended_text(old),
-        new=_attended_text(attended),
-        source=source,
-        actor=actor,
-    )
+    return batch.write()[0]
+
+
+class LedgerBatch:
+    """Changes to many records, written in a few statements instead of two per record.
+
+        batch = LedgerBatch(now=now)
+        for attendance in rows:
+            batch.attended(attendance, attended=True, source=Source.ADMIN, actor=admin)
+        changes = batch.write()   # one UPDATE per field set, one INSERT for the ledger
+
+    The rules are those of `rsvp_record` / `attended_record` (equal values and
+    outranked sources change nothing); each method changes the record in memory and
+    returns whether it did. `write()` saves them with `bulk_update`, writes the
+    ledger rows with one `bulk_create`, and sends `attendance_changed` per change
+    after commit. Call it inside the caller's transaction.
+    """
+
+    def __init__(self, *, now: datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self._changed: dict[tuple[str, ...], dict[int, Attendance]] = {}
+        self._changes: list[tuple[Attendance, AttendanceChange]] = []
+
+    def rsvp(self, attendance: Attendance, *, rsvp: str, source: str, actor=None) -> bool:
+        old = attendance.rsvp
+        if old == rsvp:
+            return False
+        attendance.rsvp = rsvp
+        attendance.rsvp_at = self.now
+        attendance.rsvp_source = source
+        attendance.waitlisted_at = self.now if rsvp == Attendance.Rsvp.WAITLISTED else None
+        self._add(attendance, RSVP_FIELDS, AttendanceChange.Field.RSVP, old, rsvp, source, actor)
+        return True
+
+    def attended(
+        self,
+        attendance: Attendance,
+        *,
+        attended: bool | None,
+        source: str,
+        actor=None,
+        at: datetime | None = None,
+    ) -> bool:
+        """Set `attended`; `at` is when it happened (a lu.ma check-in time), else now."""
+        if attendance.attended == attended or attended_outranked(attendance, source=source):
+            return False
+        old = attendance.attended
+        attendance.attended = attended
+        attendance.attended_source = source if attended is not None else ""
+        attendance.attended_at = at or self.now
+        self._add(
+            attendance,
+            ATTENDED_FIELDS,
+            AttendanceChange.Field.ATTENDED,
+            _attended_text(old),
+            _attended_text(attended),
+            source,
+            actor,
+        )
+        return True
+
+    def _add(self, attendance, fields, field, old, new, source, actor) -> None:
+        attendance.updated_at = self.now
+        self._changed.setdefault(fields, {})[id(attendance)] = attendance
+        change = AttendanceChange(
+            attendance=attendance,
+            field=field,
+            old=old,
+            new=new,
+            source=source,
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        self._changes.append((attendance, change))
+
+    def write(self) -> list[AttendanceChange]:
+        """Save the changed records and their ledger rows; return the rows (in order)."""
+        for fields, rows in self._changed.items():
+            _save_grouped(list(rows.values()), fields=[*fields, "updated_at"])
+        changes = AttendanceChange.objects.bulk_create([change for _, change in self._changes])
+        for attendance, change in self._changes:
+            _on_commit_changed(attendance, change)
+        self._changed, self._changes = {}, []
+        return changes
 
 
 def attended_outranked(attendance: Attendance, *, source: str) -> bool:
@@ -118,16 +181,29 @@ def _attended_text(value: bool | None) -> str:
     return "" if value is None else str(value).lower()
 
 
-def _ledger_write(attendance: Attendance, *, field, old, new, source, actor) -> AttendanceChange:
-    change = AttendanceChange.objects.create(
-        attendance=attendance,
-        field=field,
-        old=old,
-        new=new,
-        source=source,
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
+def _save_grouped(rows: list[Attendance], *, fields: list[str]) -> None:
+    """Save `fields` of `rows`: one UPDATE per distinct set of values, the odd ones in one go.
+
+    A sync or a bulk mark usually gives many records the same values (everyone
+    "going" at the same moment): `UPDATE ... WHERE id IN (...)` is far cheaper than
+    Django's `bulk_update`, whose CASE per row costs both Python and Postgres time.
+    """
+    groups: dict[tuple, list[Attendance]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, name) for name in fields), []).append(row)
+    odd = []
+    for values, members in groups.items():
+        if len(members) == 1:
+            odd.extend(members)
+            continue
+        Attendance.objects.filter(pk__in=[row.pk for row in members]).update(
+            **dict(zip(fields, values, strict=True))
+        )
+    if odd:
+        Attendance.objects.bulk_update(odd, fields, batch_size=500)
+
+
+def _on_commit_changed(attendance: Attendance, change: AttendanceChange) -> None:
     transaction.on_commit(
         lambda: attendance_changed.send(sender=Attendance, attendance=attendance, change=change)
     )
-    return change

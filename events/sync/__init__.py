@@ -5,12 +5,14 @@
     log = calendar_sync(org=org, source="luma", trigger=SyncLog.Trigger.MANUAL, user=admin)
     log.ok, log.created, log.error
 
-Each run is all or nothing: a source fetches everything first, then writes in one
-transaction; any failure (bad key, lu.ma down after retries, a malformed or
-unreachable feed, a receiver that raised) rolls back and leaves the previous data as
-it was. Every run, good or bad, leaves a `SyncLog` row, whose `error` is what the
-org admin sees on the settings page. Sources: `events.sync.luma`, `events.sync.ical`;
-the shared upsert/cancel rules: `events.sync.common`.
+No transaction is open while a source talks to the outside (docs/events.md, "No
+outside I/O inside a transaction"). An iCal feed is fetched, then written in one
+transaction (all or nothing). lu.ma is fetched event by event and each event is
+written with its guests in its own short transaction; a failure stops the run there
+and keeps what was written before it. Every run, good or bad, leaves a `SyncLog`
+row, whose `error` is what the org admin sees on the settings page. Sources:
+`events.sync.luma`, `events.sync.ical`; the shared upsert/cancel rules:
+`events.sync.common`.
 """
 
 from __future__ import annotations
@@ -61,16 +63,23 @@ def calendar_sync(
     try:
         SOURCES[source](org=org, result=result)
     except EXPECTED_ERRORS as exc:
-        log.error = str(exc)
+        log.error = str(exc) + _kept(result)
     except Exception:
         logger.exception("calendar sync of org %s (%s) failed", org.pk, source)
-        log.error = "An unexpected error stopped the sync; nothing was changed. We have been told."
+        log.error = "An unexpected error stopped the sync" + (
+            _kept(result) + " We have been told."
+            if result.written
+            else "; nothing was changed. We have been told."
+        )
     else:
         log.ok = True
-        log.created, log.updated = result.created, result.updated
-        log.cancelled, log.unchanged = result.cancelled, result.unchanged
+    # Counts are of what was committed, so a run that stopped half-way says what it kept.
+    log.created, log.updated = result.created, result.updated
+    log.cancelled, log.unchanged = result.cancelled, result.unchanged
     log.skipped = result.skipped
-    log.details = {"skipped": result.skipped_reasons, **({"stats": result.stats} if log.ok else {})}
+    log.details = {"skipped": result.skipped_reasons, "stats": result.stats}
+    if result.stopped_at:
+        log.details["stopped_at"] = result.stopped_at
     log.finished_at = dj_timezone.now()
     log.save()
     # An hourly job writes ~700 rows a month per source; a quarter is plenty of history.
@@ -78,6 +87,18 @@ def calendar_sync(
     if log.ok:
         calendar_synced.send(sender=Event, org=org, sync_log=log)
     return log
+
+
+def _kept(result: SyncResult) -> str:
+    if not result.stopped_at:
+        return ""
+    if not result.written and not result.unchanged:
+        return f" Stopped at “{result.stopped_at}”; nothing was changed."
+    done = result.written + result.unchanged
+    return (
+        f" Stopped at “{result.stopped_at}”; the {done} event{'s' if done != 1 else ''} "
+        "before it were synced and kept, the next sync picks up the rest."
+    )
 
 
 def calendar_sync_org(*, org, trigger: str = SyncLog.Trigger.SCHEDULE, user=None) -> list[SyncLog]:

@@ -1,7 +1,8 @@
 """What every calendar sync writes: upsert by (org, source, external_id), cancel the gone.
 
 A source (lu.ma, an iCal feed) turns what it fetched into `UpstreamEvent`s, then calls
-`apply_upstream()` inside the sync's transaction. The rules, the same for all sources:
+`apply_upstream()` inside a transaction (or `upsert_upstream()` per short transaction
+and `cancel_gone()` at the end, as lu.ma does). The rules, the same for all sources:
 
 - an upstream event we have not seen is created, published;
 - one we have is updated where it differs; a change members would notice bumps
@@ -91,11 +92,27 @@ class SyncResult:
     skipped: int = 0
     skipped_reasons: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    # A source that commits event by event (lu.ma) and stopped on a failure: the title
+    # of the event it stopped at; what it committed before stays (counted above).
+    stopped_at: str = ""
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
         if len(self.skipped_reasons) < 50:  # enough to act on; the count says the rest
             self.skipped_reasons.append(reason)
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated + self.cancelled
+
+    def merge(self, other: SyncResult) -> None:
+        """Add the counts and stats of `other` (one committed step) to these."""
+        self.created += other.created
+        self.updated += other.updated
+        self.cancelled += other.cancelled
+        self.unchanged += other.unchanged
+        for key, value in other.stats.items():
+            self.stats[key] = self.stats.get(key, 0) + value
 
 
 def lock_org_sync(org) -> None:
@@ -126,12 +143,34 @@ def apply_upstream(
 
     Must run inside a transaction. `seen_ids` holds every external id the source
     saw, including entries it skipped as malformed (so those are not cancelled).
-    `on_event(event, upstream_event)` runs for each upserted event (lu.ma guests).
+    `on_event(event, upstream_event)` runs for each upserted event.
     """
-    now = dj_timezone.now()
+    upsert_upstream(
+        org=org,
+        source=source,
+        upstream=upstream,
+        result=result,
+        gone_reason=gone_reason,
+        on_event=on_event,
+    )
+    cancel_gone(org=org, source=source, seen_ids=seen_ids, result=result, reason=gone_reason)
+
+
+def upsert_upstream(
+    *,
+    org,
+    source: str,
+    upstream: list[UpstreamEvent],
+    result: SyncResult,
+    gone_reason: str = "",
+    on_event: Callable[[Event, UpstreamEvent], None] | None = None,
+) -> None:
+    """Create or update our copies of `upstream`, rows locked. Must run in a transaction."""
     existing = {
         event.external_id: event
-        for event in Event.objects.select_for_update().filter(org=org, source=source)
+        for event in Event.objects.select_for_update().filter(
+            org=org, source=source, external_id__in=[item.external_id for item in upstream]
+        )
     }
     for item in upstream:
         event = existing.get(item.external_id)
@@ -154,10 +193,22 @@ def apply_upstream(
             result.unchanged += 1
         if on_event is not None:
             on_event(event, item)
-    for external_id, event in existing.items():
-        if external_id in seen_ids or event.is_cancelled or event.end < now:
-            continue
-        event_cancel(event=event, acting_user=None, reason=gone_reason, by_sync=True)
+
+
+def cancel_gone(*, org, source: str, seen_ids: set[str], result: SyncResult, reason: str) -> None:
+    """Cancel `org`'s upcoming events of `source` whose ids are not in `seen_ids`.
+
+    Must run in a transaction. Over events stay as they happened; cancelled ones
+    stay cancelled.
+    """
+    gone = (
+        Event.objects.select_for_update()
+        .filter(org=org, source=source, end__gte=dj_timezone.now())
+        .exclude(status=Event.Status.CANCELLED)
+        .exclude(external_id__in=seen_ids)
+    )
+    for event in gone:
+        event_cancel(event=event, acting_user=None, reason=reason, by_sync=True)
         result.cancelled += 1
 
 

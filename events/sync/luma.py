@@ -1,9 +1,16 @@
-"""lu.ma calendar → our events.
+"""lu.ma calendar → our events, without holding a transaction open while lu.ma answers.
 
-`fetch_luma_events()` reads every page of the calendar's events first (no database
-transaction is held open while lu.ma paginates), then `sync_luma()` applies them in
-one transaction and sends `luma_event_synced` per event so `attendance` can sync
-the guests in the same all-or-nothing run.
+1. `fetch_luma_events()` reads every page of the calendar's events (no transaction).
+2. For each event, in lu.ma's order: read every page of its guests (no transaction),
+   then write that event and its guests in one short transaction — the event row is
+   locked for milliseconds, so an RSVP made meanwhile waits for nothing.
+   `luma_event_synced` hands the guests (data, not a client or a key) to `attendance`.
+3. One last short transaction cancels our upcoming events lu.ma no longer lists.
+
+A failure on event 57 (lu.ma down after retries, a receiver that raised) stops the
+run there: events 1–56 and their guests stay written, event 57's step rolls back,
+nothing is cancelled, and the sync log says where it stopped; the next run (hourly,
+or "Sync now") picks up the rest — every step is an idempotent upsert.
 
 Entries lu.ma sends without the fields we need are skipped with a reason in the
 sync log, but their ids still count as "seen", so a glitch upstream never cancels
@@ -22,7 +29,13 @@ from events.errors import SyncError
 from events.luma import LumaClient
 from events.models import Event
 from events.signals import luma_event_synced
-from events.sync.common import SyncResult, UpstreamEvent, apply_upstream, lock_org_sync
+from events.sync.common import (
+    SyncResult,
+    UpstreamEvent,
+    cancel_gone,
+    lock_org_sync,
+    upsert_upstream,
+)
 
 GONE_REASON = "The organisers removed this event from lu.ma."
 
@@ -90,46 +103,72 @@ def parse_luma_entry(entry: dict, result: SyncResult) -> UpstreamEvent | None:
     )
 
 
-def sync_luma(*, org, result: SyncResult) -> None:
-    """Sync `org`'s lu.ma calendar into its events, all or nothing.
+def fetch_luma_events(client: LumaClient, result: SyncResult):
+    """Return (parsed events, every api_id seen) from every page of the calendar."""
+    upstream: list[UpstreamEvent] = []
+    seen_ids: set[str] = set()
+    for entry in client.iter_events():
+        item = parse_luma_entry(entry, result)
+        api_id = entry.get("api_id")
+        if isinstance(api_id, str):
+            seen_ids.add(api_id)
+        if item is not None:
+            upstream.append(item)
+    return upstream, seen_ids
 
-    Reads every page first, then writes in one transaction (guests included, by the
-    `luma_event_synced` receivers). Raises LumaError (bad key, lu.ma down after
-    retries) or SyncError; nothing is written then.
+
+def sync_luma(*, org, result: SyncResult) -> None:
+    """Sync `org`'s lu.ma calendar into its events (and guests), one event per transaction.
+
+    Raises LumaError (bad key, lu.ma down after retries), SyncError, or what a
+    `luma_event_synced` receiver raised; what was committed before the failing event
+    stays, and `result.stopped_at` names that event.
     """
     if not org.luma_api_key_encrypted:
         raise SyncError("No lu.ma API key is set for this organisation.")
-    api_key = decrypt(org.luma_api_key_encrypted)
-    with LumaClient(api_key=api_key) as client:
-        upstream: list[UpstreamEvent] = []
-        seen_ids: set[str] = set()
-        for entry in client.iter_events():
-            item = parse_luma_entry(entry, result)
-            api_id = entry.get("api_id")
-            if isinstance(api_id, str):
-                seen_ids.add(api_id)
-            if item is not None:
-                upstream.append(item)
+    with LumaClient(api_key=decrypt(org.luma_api_key_encrypted)) as client:
+        upstream, seen_ids = fetch_luma_events(client, result)
+        wants_guests = luma_event_synced.has_listeners(Event)
+        for item in upstream:
+            try:
+                guests = (
+                    list(client.iter_guests(event_api_id=item.extra["luma_event_api_id"]))
+                    if wants_guests and not item.cancelled
+                    else []
+                )
+                result.merge(_apply_one(org=org, item=item, guests=guests))
+            except Exception:
+                result.stopped_at = item.title
+                raise
+    with transaction.atomic():
+        lock_org_sync(org)
+        cancel_gone(
+            org=org, source=Event.Source.LUMA, seen_ids=seen_ids, result=result, reason=GONE_REASON
+        )
 
-        def send_synced(event: Event, item: UpstreamEvent) -> None:
-            luma_event_synced.send(
-                sender=Event,
-                org=org,
-                event=event,
-                luma_event_api_id=item.extra["luma_event_api_id"],
-                client=client,
-                api_key=api_key,
-                stats=result.stats,
-            )
 
-        with transaction.atomic():
-            lock_org_sync(org)
-            apply_upstream(
-                org=org,
-                source=Event.Source.LUMA,
-                upstream=upstream,
-                seen_ids=seen_ids,
-                result=result,
-                gone_reason=GONE_REASON,
-                on_event=send_synced,
-            )
+def _apply_one(*, org, item: UpstreamEvent, guests: list[dict]) -> SyncResult:
+    """Write one lu.ma event and its guests in one short transaction; return its counts."""
+    step = SyncResult()
+
+    def send_synced(event: Event, item: UpstreamEvent) -> None:
+        luma_event_synced.send(
+            sender=Event,
+            org=org,
+            event=event,
+            luma_event_api_id=item.extra["luma_event_api_id"],
+            guests=guests,
+            stats=step.stats,
+        )
+
+    with transaction.atomic():
+        lock_org_sync(org)
+        upsert_upstream(
+            org=org,
+            source=Event.Source.LUMA,
+            upstream=[item],
+            result=step,
+            gone_reason=GONE_REASON,
+            on_event=send_synced,
+        )
+    return step

@@ -25,19 +25,17 @@ def luma_event(org, fake_luma):
 
 
 def sync(fake_luma, event, api_id) -> dict:
-    """Send the per-event signal as the events sync does, inside one transaction."""
+    """Fetch the guests, then send the per-event signal in a transaction, as the sync does."""
     stats: dict = {}
-    with (
-        LumaClient(api_key=fake_luma.api_key, sleep=lambda s: None) as client,
-        transaction.atomic(),
-    ):
+    with LumaClient(api_key=fake_luma.api_key, sleep=lambda s: None) as client:
+        guests = list(client.iter_guests(event_api_id=api_id))
+    with transaction.atomic():
         luma_event_synced.send(
             sender=Event,
             org=event.org,
             event=event,
             luma_event_api_id=api_id,
-            client=client,
-            api_key=fake_luma.api_key,
+            guests=guests,
             stats=stats,
         )
     return stats

@@ -217,15 +217,14 @@ def test_a_page_without_entries_fails_the_sync(luma_org, fake_luma):
     assert "without a list of entries" in log.error
 
 
-def test_luma_event_synced_lets_receivers_read_guests_in_the_same_run(luma_org, fake_luma):
+def test_luma_event_synced_hands_receivers_the_guests_not_a_client_or_key(luma_org, fake_luma):
     entry = fake_luma.add_event()
     for n in range(3):
         fake_luma.add_guest(entry["api_id"], email=f"g{n}@example.org")
     seen = []
 
-    def receiver(sender, org, event, luma_event_api_id, client, api_key, stats, **kwargs):
-        guests = list(client.iter_guests(event_api_id=luma_event_api_id))
-        seen.append((org, event.external_id, len(guests), api_key))
+    def receiver(sender, org, event, luma_event_api_id, guests, stats, **kwargs):
+        seen.append((org, event.external_id, len(guests), sorted(kwargs)))
         stats["guests_seen"] = stats.get("guests_seen", 0) + len(guests)
 
     luma_event_synced.connect(receiver, weak=False)
@@ -233,11 +232,11 @@ def test_luma_event_synced_lets_receivers_read_guests_in_the_same_run(luma_org, 
         log = sync(luma_org)
     finally:
         luma_event_synced.disconnect(receiver)
-    assert seen == [(luma_org, entry["api_id"], 3, fake_luma.api_key)]
+    assert seen == [(luma_org, entry["api_id"], 3, ["signal"])]
     assert log.details["stats"]["guests_seen"] == 3
 
 
-def test_a_receiver_that_fails_rolls_the_whole_sync_back(luma_org, fake_luma):
+def test_a_receiver_that_fails_on_the_first_event_changes_nothing(luma_org, fake_luma):
     fake_luma.add_event()
 
     def receiver(**kwargs):
@@ -251,6 +250,34 @@ def test_a_receiver_that_fails_rolls_the_whole_sync_back(luma_org, fake_luma):
     assert not log.ok
     assert "nothing was changed" in log.error
     assert not luma_events(luma_org).exists()
+
+
+def test_a_failure_on_event_57_keeps_events_1_to_56(luma_org, fake_luma):
+    entries = [fake_luma.add_event(name=f"Event {n}") for n in range(1, 61)]
+    gone = EventFactory(org=luma_org, source=Event.Source.LUMA, external_id="evt-gone-upstream")
+
+    def receiver(sender, event, **kwargs):
+        if event.title == "Event 57":
+            raise RuntimeError("guest sync exploded")
+
+    luma_event_synced.connect(receiver, weak=False)
+    try:
+        log = sync(luma_org)
+    finally:
+        luma_event_synced.disconnect(receiver)
+    assert not log.ok
+    assert log.created == 56
+    assert "Stopped at “Event 57”" in log.error
+    assert "the 56 events before it were synced" in log.error
+    assert set(luma_events(luma_org).exclude(pk=gone.pk).values_list("external_id", flat=True)) == {
+        entry["api_id"] for entry in entries[:56]
+    }
+    gone.refresh_from_db()
+    assert gone.status == Event.Status.PUBLISHED  # a stopped run cancels nothing
+
+    log = sync(luma_org)  # the next run picks up the rest
+    assert log.ok, log.error
+    assert (log.created, log.unchanged, log.cancelled) == (4, 56, 1)
 
 
 def test_the_hourly_job_syncs_every_org_with_a_source(
