@@ -5,6 +5,15 @@ class EngagementConfig(AppConfig):
     name = "engagement"
 
     def ready(self) -> None:
+        from engagement.permissions import ENGAGEMENT_MANAGE
+        from orgs.permissions import OrgPermission, permissions
+
+        permissions.register(
+            OrgPermission(
+                ENGAGEMENT_MANAGE,
+                "See engagement levels and rationales, override levels, recompute",
+            )
+        )
         self._connect_receivers()
         self._register_jobs()
         self._register_privacy()

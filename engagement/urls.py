@@ -3,11 +3,22 @@
 
 from django.urls import path
 
-from engagement.views import admin, overrides
+from engagement.views import admin, member, overrides, recompute
 
 app_name = "engagement"
 urlpatterns = [
     path("orgs/<slug:slug>/admin/engagement/", admin.EngagementAdminView.as_view(), name="admin"),
+    path(
+        "orgs/<slug:slug>/admin/engagement/recompute/",
+        recompute.RecomputeView.as_view(),
+        name="recompute",
+    ),
+    path(
+        "orgs/<slug:slug>/admin/engagement/recompute/status/",
+        recompute.RecomputeStatusView.as_view(),
+        name="recompute-status",
+    ),
+    path("me/engagement/", member.MyEngagementView.as_view(), name="me"),
     path(
         "orgs/<slug:slug>/admin/engagement/members/<int:membership_id>/",
         admin.MemberEngagementView.as_view(),

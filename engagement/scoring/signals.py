@@ -42,6 +42,32 @@ SIGNAL_KEYS = (
     "profile_completeness",
 )
 
+# How /me/engagement/ and the admin page name each signal.
+SIGNAL_LABELS = {
+    "attended_30d": "Events attended, last 30 days",
+    "attended_90d": "Events attended, last 90 days",
+    "attended_prev_90d": "Events attended, the 90 days before",
+    "attended_365d": "Events attended, last 365 days",
+    "rsvps_90d": "RSVPs to events of the last 90 days",
+    "upcoming_rsvps": "Upcoming events you RSVPed to",
+    "no_shows_365d": "RSVPed but did not come, last year",
+    "org_events_90d": "Events the org held, last 90 days",
+    "attendance_rate_90d": "Attendance rate, last 90 days (%)",
+    "event_types_365d": "Different kinds of event attended",
+    "feedback_365d": "Events you rated or commented on",
+    "programs_enrolled": "Programs joined",
+    "programs_completed": "Programs completed",
+    "rounds_joined": "Matching rounds joined",
+    "matches_met": "Matches met",
+    "active_months_of_6": "Active months, of the last 6",
+    "trend": "Trend (last 90 days vs the 90 before)",
+    "days_since_last_activity": "Days since last activity",
+    "tenure_days": "Days since joining",
+    "profile_completeness": "Profile completeness (%)",
+    "rules_level": "Rules-based level (hint)",
+    "rules_score": "Rules-based score (hint)",
+}
+
 _SQL = """
 WITH m AS (
     SELECT mm.id, mm.joined_at, mm.user_id

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from engagement.models import Level
+from engagement.permissions import ENGAGEMENT_MANAGE
 from engagement.selectors import (
     engagement_panel_get,
     level_distribution,
     memberships_with_engagement,
     scored_memberships,
 )
+from engagement.views.recompute import latest_run
 from orgs.permissions import OrgAdminRequiredMixin
 from orgs.selectors import access_membership_as_admin
 
 PAGE_SIZE = 50
 
 
+def ai_status() -> dict:
+    enabled = bool(settings.ANTHROPIC_API_KEY)
+    return {
+        "enabled": enabled,
+        "model": settings.ASTN_LLM_MODEL,
+        "reason": "" if enabled else "no Anthropic API key is configured",
+    }
+
+
 class EngagementAdminView(OrgAdminRequiredMixin, TemplateView):
     """GET: levels and rationales, filterable by level (`?level=at_risk`)."""
+
+    permission = ENGAGEMENT_MANAGE
 
     template_name = "engagement/engagement_admin.html"
 
@@ -39,6 +53,8 @@ class EngagementAdminView(OrgAdminRequiredMixin, TemplateView):
         page = Paginator(members, PAGE_SIZE).get_page(self.request.GET.get("page"))
         distribution = level_distribution(org=self.org)
         context.update(
+            recompute=latest_run(self.org),
+            ai_status=ai_status(),
             level=level,
             page=page,
             distribution=distribution,
@@ -49,6 +65,8 @@ class EngagementAdminView(OrgAdminRequiredMixin, TemplateView):
 
 class MemberEngagementView(OrgAdminRequiredMixin, TemplateView):
     """GET: the engagement panel of one membership (a fragment for htmx, else a page)."""
+
+    permission = ENGAGEMENT_MANAGE
 
     template_name = "engagement/member_engagement.html"
 

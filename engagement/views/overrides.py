@@ -14,6 +14,7 @@ from django.views import View
 
 from engagement.errors import EngagementError
 from engagement.forms import OverrideClearForm, OverrideForm
+from engagement.permissions import ENGAGEMENT_MANAGE
 from engagement.selectors import engagement_panel_get
 from engagement.services import override_clear, override_set
 from orgs.permissions import OrgAdminRequiredMixin
@@ -23,6 +24,7 @@ PANEL = "engagement/partials/_engagement_panel.html"
 
 
 class _MemberOverrideBase(OrgAdminRequiredMixin, View):
+    permission = ENGAGEMENT_MANAGE
     form_class: type = OverrideForm
     fragment = ""
     page = "engagement/override_page.html"

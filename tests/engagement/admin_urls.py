@@ -11,6 +11,8 @@ def _membership(org) -> dict:
 
 ADMIN_URLS = [
     AdminURL("engagement:admin", slug_only),
+    AdminURL("engagement:recompute", slug_only, admin_status=405, note="POST only"),
+    AdminURL("engagement:recompute-status", slug_only),
     AdminURL("engagement:member", _membership),
     AdminURL("engagement:override", _membership, note="GET shows the dialog, POST sets"),
     AdminURL("engagement:override-clear", _membership, note="GET confirms, POST clears"),
