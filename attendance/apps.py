@@ -82,6 +82,14 @@ class AttendanceConfig(AppConfig):
         )
         dashboard.register(
             dashboard.Panel(
+                name="attendance-my-rsvps",
+                order=4,
+                template="attendance/partials/_dashboard_rsvps.html",
+                context=cards.dashboard_rsvps_context,
+            )
+        )
+        dashboard.register(
+            dashboard.Panel(
                 name="attendance-pending",
                 order=3,
                 template="attendance/partials/_dashboard_pending.html",

@@ -17,6 +17,7 @@ from attendance.models import Attendance, AttendanceChange, Source
 from attendance.selectors.answers import pending_answers
 from attendance.selectors.checkin import checkin_counts
 from attendance.selectors.messages import event_message_list
+from attendance.selectors.rsvp import upcoming_rsvps, waitlist_position
 from attendance.services.answers import RECORDED_BY, answer_closed_reason
 from events.extensions import RowAction
 from events.models import Event
@@ -90,3 +91,13 @@ def checkin_row_action(event: Event) -> RowAction | None:
         return None
     url = reverse("attendance:checkin", kwargs={"slug": event.org.slug, "event_id": event.pk})
     return RowAction(label="Check-in", url=url, icon="clipboard-check")
+
+
+def dashboard_rsvps_context(request: HttpRequest) -> dict | None:
+    """The member's own upcoming RSVPs with their status ("Going", "Waitlisted #3")."""
+    rows = []
+    for attendance in upcoming_rsvps(user=request.user, limit=6):
+        position = waitlist_position(attendance)
+        status = f"Waitlisted #{position}" if position else attendance.get_rsvp_display()
+        rows.append({"attendance": attendance, "event": attendance.event, "status": status})
+    return {"rows": rows}

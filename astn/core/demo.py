@@ -21,11 +21,10 @@ DEMO_PEOPLE = [
     ("grace@astn.example", "Grace Mensah", "Honolulu", "Pacific/Honolulu", "member"),
 ]
 
-BANNER_LOGINS = 3  # the first few people are listed in the `make run` banner
-
 
 def banner() -> str:
+    """Return every demo login for the `make run` banner (a new person tries each role)."""
     lines = [f"  Demo logins (password for all: {DEMO_PASSWORD}):"]
-    for email, _name, _city, _tz, role in DEMO_PEOPLE[:BANNER_LOGINS]:
-        lines.append(f"    {email:24} {role}")
+    for email, name, city, _tz, role in DEMO_PEOPLE:
+        lines.append(f"    {email:22} {name} ({city}), {role}")
     return "\n".join(lines)

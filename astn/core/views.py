@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from astn.core import dashboard
 
 logger = logging.getLogger(__name__)
+NEW_MEMBER_FOR = timedelta(days=1)
 
 
 class HomeView(TemplateView):
@@ -23,6 +26,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.request.user.is_authenticated:
+            user = self.request.user
+            # Their first day: greet them, not "welcome back" (the panels show next steps).
+            context["is_new_member"] = timezone.now() - user.date_joined < NEW_MEMBER_FOR
             panels = dashboard.panels_for(self.request)
             context["main_panels"] = [p for p in panels if p["panel"].column == "main"]
             context["side_panels"] = [p for p in panels if p["panel"].column == "side"]

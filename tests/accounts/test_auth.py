@@ -52,7 +52,7 @@ def test_sign_up_requires_verifying_the_email_before_logging_in(client):
         "/accounts/login/", {"login": "ada@example.org", "password": "a-sturdy-passphrase-42"}
     )
     assert response["Location"] == "/"
-    assert b"Welcome back, Ada Quinn" in client.get("/").content
+    assert b"Welcome to ASTN, Ada Quinn" in client.get("/").content
 
 
 @pytest.mark.django_db

@@ -25,13 +25,10 @@ def test_sign_up_verify_log_in_and_see_the_dashboard(live_server, page, screensh
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
 
-    page.wait_for_url("**/accounts/login/")
-    page.get_by_label("Email").fill("rosa@example.org")
-    page.get_by_label("Password").fill("a-sturdy-passphrase-42")
-    page.get_by_role("button", name="Sign In").click()
-
+    # Confirming in the same browser signs her in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_role("heading", name="Welcome back, Rosa Delgado").is_visible()
+    assert page.get_by_role("heading", name="Welcome to ASTN, Rosa Delgado").is_visible()
+    assert page.get_by_role("heading", name="Get started").is_visible()
     screenshot("foundation-04-dashboard")
 
     # The browser guessed the time zone on sign-up; the profile kept it.

@@ -13,7 +13,8 @@ def test_anonymous_visitor_sees_the_landing_page(client):
 def test_signed_in_member_sees_the_dashboard(client_as_user, user):
     response = client_as_user.get("/")
     assert response.status_code == 200
-    assert f"Welcome back, {user.display_name}".encode() in response.content
+    # A member who joined today is welcomed, not "welcomed back" (#10).
+    assert f"Welcome to ASTN, {user.display_name}".encode() in response.content
 
 
 @pytest.mark.django_db
