@@ -109,6 +109,12 @@ def connect() -> None:
             context=org_page_programs_context,
         )
     )
+    from crm import timeline
+    from crm.selectors.followups import followup_timeline_entries
+    from crm.selectors.programs import enrollment_timeline_entries
+
+    timeline.register(timeline.Source(name="crm.followups", entries=followup_timeline_entries))
+    timeline.register(timeline.Source(name="crm.programs", entries=enrollment_timeline_entries))
     event_extensions.register_event_panel(
         event_extensions.EventPanel(
             name="crm-invitations",

@@ -1,24 +1,23 @@
-"""The time range control of the CRM pages: 30d / 90d / 12m / all / custom.
+"""The time range control of the insights page, the same as the dashboard's.
 
-`period_from_params(request.GET, now=...)` never raises: an unknown key, a malformed or
-reversed custom range falls back to the default with a notice the page shows.
+The range itself (30d / 90d / 12m / all / custom, the same `range`, `from`, `to` query
+parameters, the same corrections) comes from `crm.selectors.dashboard.period_get`; this
+module adds what insights need on top: the period to compare with, and the query string
+to keep the range in links. `period_from_params(request.GET)` never raises.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 90 days", 90), "12m": ("Last 12 months", 365)}
-DEFAULT_PERIOD = "90d"
-CHOICES = [
-    *((key, label) for key, (label, _) in PERIODS.items()),
-    ("all", "All time"),
-    ("custom", "Custom"),
-]
+from crm.selectors.dashboard import DEFAULT_RANGE, RANGES, period_get
+
+CHOICES = [(key, label) for key, (label, _) in RANGES.items()]
+COMPARE_DAYS_FOR_ALL_TIME = 90
 
 
 @dataclass(frozen=True)
@@ -33,59 +32,51 @@ class Period:
     def days(self) -> int | None:
         return None if self.start is None else max(1, (self.end - self.start).days)
 
-    def previous(self) -> Period:
-        """The period of the same length just before this one (90 days for "all time")."""
-        length = self.end - self.start if self.start else timedelta(days=90)
-        start = self.start or self.end - length
-        return Period(key="previous", label="previous", start=start - length, end=start)
-
     def recent(self) -> Period:
         """This period, or the last 90 days for "all time" (for comparisons)."""
         if self.start is not None:
             return self
+        start = self.end - timedelta(days=COMPARE_DAYS_FOR_ALL_TIME)
+        return Period(key="90d", label="Last 90 days", start=start, end=self.end)
+
+    def previous(self) -> Period:
+        """The period of the same length just before `recent()`."""
+        recent = self.recent()
+        assert recent.start is not None
+        length = recent.end - recent.start
         return Period(
-            key="90d", label="Last 90 days", start=self.end - timedelta(days=90), end=self.end
+            key="previous", label="previous", start=recent.start - length, end=recent.start
         )
 
     def query(self) -> str:
         if self.key == "custom" and self.start:
-            end_day = timezone.localtime(self.end - timedelta(microseconds=1)).date()
-            return f"period=custom&from={timezone.localtime(self.start).date()}&to={end_day}"
-        return f"period={self.key}"
+            last_day = timezone.localtime(self.end - timedelta(microseconds=1)).date()
+            return f"range=custom&from={timezone.localtime(self.start).date()}&to={last_day}"
+        return f"range={self.key}"
+
+
+def _date(raw):
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        return None
 
 
 def period_from_params(params, *, now: datetime | None = None) -> Period:
     now = now or timezone.now()
-    key = params.get("period") or DEFAULT_PERIOD
-    if key in PERIODS:
-        label, days = PERIODS[key]
-        return Period(key=key, label=label, start=now - timedelta(days=days), end=now)
-    if key == "all":
-        return Period(key="all", label="All time", start=None, end=now)
-    if key == "custom":
-        start, end = parse_date(params.get("from") or ""), parse_date(params.get("to") or "")
-        notice = ""
-        if start is None or end is None:
-            notice = "Give both dates of a custom range (YYYY-MM-DD); showing the last 90 days."
-        elif end < start:
-            notice = "The custom range ends before it starts; showing the last 90 days."
-        elif start > timezone.localdate(now):
-            notice = "The custom range starts in the future; showing the last 90 days."
-        if not notice:
-            zone = timezone.get_current_timezone()
-            return Period(
-                key="custom",
-                label=f"{start:%d %b %Y} – {end:%d %b %Y}",
-                start=datetime.combine(start, time.min, tzinfo=zone),
-                end=min(now, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)),
-            )
-    else:
-        notice = f"Unknown period “{key[:20]}”; showing the last 90 days."
-    label, days = PERIODS[DEFAULT_PERIOD]
+    key = params.get("range") or DEFAULT_RANGE
+    start, end = _date(params.get("from")), _date(params.get("to"))
+    if key == "custom" and start and start > timezone.localdate(now):
+        fallback, _ = period_get(key=DEFAULT_RANGE, now=now)
+        return _period(fallback, "The custom range starts in the future; showing the last 90 days.")
+    return _period(*period_get(key=key, start=start, end=end, now=now))
+
+
+def _period(got, notice: str | None) -> Period:
     return Period(
-        key=DEFAULT_PERIOD,
-        label=label,
-        start=now - timedelta(days=days),
-        end=now,
-        notices=(notice,),
+        key=got.key,
+        label=got.label,
+        start=got.start,
+        end=got.end,
+        notices=(notice,) if notice else (),
     )

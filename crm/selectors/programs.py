@@ -238,3 +238,44 @@ def open_programs_for(*, user, org: Organization) -> QuerySet[Program]:
         .annotate(mine=Exists(mine))
         .filter(mine=False)
     )
+
+
+def enrollment_timeline_entries(*, org, membership, before, limit):
+    """`crm.timeline` source: programs joined, completed and dropped."""
+    from django.urls import reverse
+
+    from crm.timeline import Entry
+
+    enrollments = (
+        Enrollment.objects.for_org(org)
+        .filter(membership=membership)
+        .exclude(status=Enrollment.Status.DECLINED)
+        .select_related("program")
+    )
+    entries = []
+    for enrollment in enrollments[:200]:
+        program = enrollment.program
+        url = reverse("crm:program-detail", kwargs={"slug": org.slug, "program_id": program.pk})
+        moments = [
+            (enrollment.requested_at, "Asked to join", "hourglass", "secondary"),
+            (enrollment.enrolled_at, "Enrolled in", "journal-bookmark", "primary"),
+            (enrollment.completed_at, "Completed", "patch-check", "success"),
+            (enrollment.dropped_at, "Dropped", "journal-x", "secondary"),
+        ]
+        for at, verb, icon, tone in moments:
+            if at is None or (before is not None and at >= before):
+                continue
+            detail = enrollment.status_reason if enrollment.manual and verb != "Enrolled in" else ""
+            entries.append(
+                Entry(
+                    at=at,
+                    kind="crm.program",
+                    icon=icon,
+                    title=f"{verb} {program.name}",
+                    detail=detail,
+                    url=url,
+                    tone=tone,
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]

@@ -38,7 +38,7 @@ def test_demo_is_alive_and_idempotent(demo):
 
 
 def test_demo_insights_find_advocates_and_people_slipping_away_early(demo):
-    period = period_from_params(QueryDict("period=90d"))
+    period = period_from_params(QueryDict("range=90d"))
     figures = insights.member_figures(org=demo, period=period)
     assert insights.advocacy_candidates(figures)
     declining = insights.declining(figures, org=demo, period=period)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now().replace(microsecond=0)
 
 
-def _period(query: str = "period=90d"):
+def _period(query: str = "range=90d"):
     return period_from_params(QueryDict(query), now=NOW)
 
 
@@ -48,7 +48,7 @@ def _score(membership, score: int, level: str = "moderate"):
     )
 
 
-def _figures(org, query="period=90d"):
+def _figures(org, query="range=90d"):
     return {f.membership_id: f for f in insights.member_figures(org=org, period=_period(query))}
 
 
@@ -70,7 +70,7 @@ def test_event_summary_per_type(org):
     rows = {r.event_type: r for r in insights.event_summary(org=org, period=_period())}
     assert (rows["talk"].events, rows["talk"].attendees, rows["talk"].average) == (1, 3, 3.0)
     assert (rows["workshop"].events, rows["workshop"].attendees) == (1, 1)
-    assert insights.org_event_count(org=org, period=_period("period=all")) == 3
+    assert insights.org_event_count(org=org, period=_period("range=all")) == 3
 
 
 def test_leaderboard_ranks_by_score_then_events(org):
@@ -205,14 +205,15 @@ def test_other_orgs_and_people_who_left_are_not_counted(org):
 @pytest.mark.parametrize(
     ("query", "key", "notice"),
     [
-        ("period=30d", "30d", False),
-        ("period=12m", "12m", False),
-        ("period=all", "all", False),
-        ("period=custom&from=2026-01-01&to=2026-02-01", "custom", False),
-        ("period=custom&from=2026-02-01&to=2026-01-01", "90d", True),
-        ("period=custom&from=nonsense", "90d", True),
-        ("period=custom&from=2999-01-01&to=2999-02-01", "90d", True),
-        ("period=7y", "90d", True),
+        ("range=30d", "30d", False),
+        ("range=12m", "12m", False),
+        ("range=all", "all", False),
+        ("range=custom&from=2026-01-01&to=2026-02-01", "custom", False),
+        ("range=custom&from=2026-02-01&to=2026-01-01", "custom", True),
+        ("range=custom&from=nonsense", "90d", True),
+        ("range=custom&from=2026-02-31&to=2026-03-01", "90d", True),
+        ("range=custom&from=2999-01-01&to=2999-02-01", "90d", True),
+        ("range=7y", "90d", True),
         ("", "90d", False),
     ],
 )
