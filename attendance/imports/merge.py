@@ -3,62 +3,34 @@ minutes they were actually there (overlapping joins counted once)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from attendance.imports.records import ATTENDEE, Row
 
-
-@dataclass(slots=True)
-class Person:
-    """One person at one event, as the file says after folding their rows."""
-
-    event_key: str
-    email: str
-    name: str
-    company: str
-    job_title: str
-    country: str
-    attended: bool | None
-    minutes: int | None
-    joined: object
-    left: object
-    registered: bool
-    role: str
-    lines: list[int]
+# What the rest of the import calls a folded row: one person at one event.
+Person = Row
 
 
-def merge(rows: list[Row]) -> list[Person]:
-    """Return one `Person` per (event, email) — or per (event, exact name) without email."""
+def merge(rows: list[Row]) -> list[Row]:
+    """Return one row per (event, email) — or per (event, exact name) without email."""
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
-        who = row.email or f"name:{row.name}"
-        groups.setdefault((row.event_key, who), []).append(row)
-    return [_fold(group) for group in groups.values()]
+        key = (row.event_key, row.email or f"name:{row.name}")
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [row]
+        else:
+            group.append(row)
+    return [group[0] if len(group) == 1 else _fold(group) for group in groups.values()]
 
 
-def _fold(group: list[Row]) -> Person:
+def _fold(group: list[Row]) -> Row:
     first = group[0]
-    if len(group) == 1:
-        return Person(
-            first.event_key,
-            first.email,
-            first.name,
-            first.company,
-            first.job_title,
-            first.country,
-            first.attended,
-            first.minutes,
-            first.joined,
-            first.left,
-            first.registered,
-            first.role,
-            [first.line],
-        )
     explicit = [r.attended for r in group if r.attended is not None]
     joins = [r.joined for r in group if r.joined is not None]
     leaves = [r.left for r in group if r.left is not None]
-    return Person(
+    return Row(
+        line=first.line,
         event_key=first.event_key,
         email=first.email,
         name=next((r.name for r in group if r.name), ""),
@@ -71,7 +43,7 @@ def _fold(group: list[Row]) -> Person:
         left=max(leaves) if leaves else None,  # type: ignore[type-var]
         registered=any(r.registered for r in group),
         role=ATTENDEE if any(r.role == ATTENDEE for r in group) else first.role,
-        lines=[r.line for r in group],
+        also=tuple(r.line for r in group[1:]),
     )
 
 

@@ -51,6 +51,12 @@ class Row:
     # On the registration list (webinar registrants, tickets, lu.ma guests): RSVP going.
     registered: bool = False
     role: str = ATTENDEE
+    # Lines of the other rows folded into this one (rejoins), for skip reasons.
+    also: tuple[int, ...] = ()
+
+    @property
+    def lines(self) -> list[int]:
+        return [self.line, *self.also]
 
 
 @dataclass
@@ -92,6 +98,7 @@ class Header:
         return None
 
 
+@lru_cache(maxsize=4096)
 def header_key(name: str) -> str:
     return re.sub(r"[^a-z0-9#]+", "", unicodedata.normalize("NFKC", name or "").lower())
 
@@ -117,8 +124,12 @@ def email_ok(value: str) -> bool:
 
 def clean_text(value: str, limit: int = 150) -> str:
     """A name or company as we store it: one line, no control characters, at most `limit`."""
-    value = " ".join((value or "").split())
-    return "".join(ch for ch in value if ch.isprintable())[:limit]
+    if not value:
+        return ""
+    if not value.isprintable() or "  " in value or value[0] == " " or value[-1] == " ":
+        value = " ".join(value.split())
+        value = "".join(ch for ch in value if ch.isprintable())
+    return value[:limit]
 
 
 TRUE = {"yes", "y", "true", "1", "checked in", "checkedin", "attended", "x", "✓"}

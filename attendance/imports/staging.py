@@ -42,9 +42,7 @@ def stage_rows(rows: Iterable[tuple]) -> int:
                 event_id bigint NOT NULL,
                 attended boolean,
                 minutes integer,
-                registered boolean NOT NULL,
-                membership_id bigint,
-                new_contact boolean NOT NULL DEFAULT false
+                registered boolean NOT NULL
             ) ON COMMIT DROP
             """
         )
@@ -53,6 +51,5 @@ def stage_rows(rows: Iterable[tuple]) -> int:
             for row in rows:
                 copy.write_row(row)
                 count += 1
-        cursor.execute(f"CREATE INDEX ON {STAGE} (email)")
         cursor.execute(f"ANALYZE {STAGE}")
     return count

@@ -9,8 +9,10 @@ transaction. Same rules as the ledger (`attendance.services.ledger`), in SQL:
   says (name, company, job title, country) fills only the *empty* fields of contacts;
 - `attended` from source `import` never overwrites a more trusted value (an admin's
   mark) and an equal value writes nothing; an RSVP `going` only where there was none;
-- every applied change is an `AttendanceChange` row (source `import`) and an
-  `AttendanceImportChange` row (the values before, for undo).
+- every applied change is an `AttendanceChange` row (source `import`); a change to a
+  record that existed before also gets an `AttendanceImportChange` row (the values and
+  sources before, for undo). Records the import *created* need none: they carry the
+  import's run time as `created_at`, and undo empties them.
 
 Per-row `attendance_changed` signals are *not* sent (100,000 receivers would fire);
 the caller sends one `attendance_imported` for the whole import.
@@ -39,6 +41,7 @@ from attendance.services.ledger import ATTENDED_TRUST
 from orgs.models import Membership
 
 TARGET = "attendance_import_target"
+PEOPLE = "attendance_import_people"
 IMPORT = Source.IMPORT.value
 
 
@@ -93,18 +96,31 @@ def _bool_text(column: str) -> str:
 
 
 def people_resolve(*, org_id: int, now: datetime) -> dict[str, int]:
-    """Set `membership_id` on staged rows, adding unknown addresses as contacts."""
+    """Match the file's distinct addresses to memberships, adding unknown ones as contacts.
+
+    Works on a table of distinct addresses (a person appears in many rows of a
+    multi-event file), which the attendance statements then join by email.
+    """
     membership = _table(Membership)
     with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
         c.execute(
-            f"""UPDATE {STAGE} s SET membership_id = m.id FROM {membership} m
-            WHERE m.org_id = %s AND m.email <> '' AND lower(m.email) = s.email""",
+            f"""CREATE TEMPORARY TABLE {PEOPLE} ON COMMIT DROP AS
+            SELECT DISTINCT ON (email) email, name, company, job_title, country,
+                NULL::bigint AS membership_id, false AS new_contact
+            FROM {STAGE} ORDER BY email, line"""
+        )
+        c.execute(f"CREATE UNIQUE INDEX ON {PEOPLE} (email)")
+        c.execute(f"ANALYZE {PEOPLE}")
+        c.execute(
+            f"""UPDATE {PEOPLE} p SET membership_id = m.id FROM {membership} m
+            WHERE m.org_id = %s AND m.email <> '' AND lower(m.email) = p.email""",
             [org_id],
         )
         c.execute(
-            f"""UPDATE {STAGE} s SET membership_id = m.id FROM {membership} m
+            f"""UPDATE {PEOPLE} p SET membership_id = m.id FROM {membership} m
             JOIN accounts_user u ON u.id = m.user_id
-            WHERE s.membership_id IS NULL AND m.org_id = %s AND u.email = s.email""",
+            WHERE p.membership_id IS NULL AND m.org_id = %s AND u.email = p.email""",
             [org_id],
         )
         columns, exprs, params = _insert_sql(
@@ -126,12 +142,9 @@ def people_resolve(*, org_id: int, now: datetime) -> dict[str, int]:
         )
         c.execute(
             f"""
-            WITH n AS (
-                SELECT DISTINCT ON (email) email, name, company, job_title, country
-                FROM {STAGE} WHERE membership_id IS NULL ORDER BY email, line
-            ), ins AS (
+            WITH ins AS (
                 INSERT INTO {membership} ({columns})
-                SELECT {exprs} FROM n LEFT JOIN LATERAL (
+                SELECT {exprs} FROM {PEOPLE} n LEFT JOIN LATERAL (
                     SELECT ea.user_id FROM account_emailaddress ea
                     WHERE lower(ea.email) = n.email AND ea.verified
                     AND NOT EXISTS (
@@ -140,16 +153,16 @@ def people_resolve(*, org_id: int, now: datetime) -> dict[str, int]:
                     )
                     LIMIT 1
                 ) owner ON true
+                WHERE n.membership_id IS NULL
                 ON CONFLICT DO NOTHING
                 RETURNING id, email
             )
-            UPDATE {STAGE} s SET membership_id = ins.id, new_contact = true
-            FROM ins WHERE s.email = ins.email
+            UPDATE {PEOPLE} p SET membership_id = ins.id, new_contact = true
+            FROM ins WHERE p.email = ins.email
             """,
             {**params, "org": org_id},
         )
-        c.execute(f"SELECT count(DISTINCT membership_id) FROM {STAGE} WHERE new_contact")
-        new_contacts = c.fetchone()[0]
+        new_contacts = c.rowcount
         c.execute(
             f"""
             UPDATE {membership} m SET
@@ -158,12 +171,9 @@ def people_resolve(*, org_id: int, now: datetime) -> dict[str, int]:
                 job_title = CASE WHEN m.job_title = '' THEN left(f.job_title, 150)
                     ELSE m.job_title END,
                 country = CASE WHEN m.country = '' THEN left(f.country, 100) ELSE m.country END
-            FROM (
-                SELECT DISTINCT ON (membership_id) membership_id, name, company, job_title, country
-                FROM {STAGE} WHERE membership_id IS NOT NULL AND NOT new_contact
-                ORDER BY membership_id, line
-            ) f
-            WHERE m.id = f.membership_id AND m.status = 'contact' AND m.anonymised_at IS NULL
+            FROM {PEOPLE} f
+            WHERE m.id = f.membership_id AND NOT f.new_contact
+            AND m.status = 'contact' AND m.anonymised_at IS NULL
             AND ((m.name = '' AND f.name <> '') OR (m.company = '' AND f.company <> '')
                  OR (m.job_title = '' AND f.job_title <> '')
                  OR (m.country = '' AND f.country <> ''))
@@ -187,8 +197,8 @@ def attendance_apply(
         # Lock the records we may change, so a check-in at the same moment waits for us.
         c.execute(
             f"""SELECT a.id FROM {attendance} a
-            JOIN (SELECT DISTINCT event_id, membership_id FROM {STAGE}
-                  WHERE membership_id IS NOT NULL) s
+            JOIN (SELECT DISTINCT s.event_id, p.membership_id FROM {STAGE} s
+                  JOIN {PEOPLE} p ON p.email = s.email WHERE p.membership_id IS NOT NULL) s
             ON a.event_id = s.event_id AND a.membership_id = s.membership_id
             ORDER BY a.id FOR UPDATE OF a"""
         )
@@ -213,8 +223,8 @@ def attendance_apply(
                     AS outranked,
                 d.attendance_id IS NULL AS created
             FROM (
-                SELECT DISTINCT ON (s.event_id, s.membership_id)
-                    s.event_id, s.membership_id, s.line, s.new_contact,
+                SELECT DISTINCT ON (s.event_id, p.membership_id)
+                    s.event_id, p.membership_id, s.line, p.new_contact,
                     CASE WHEN s.attended = false AND s.event_id <> ALL(%s) THEN NULL
                          ELSE s.attended END AS attended,
                     s.minutes, s.registered,
@@ -225,10 +235,11 @@ def attendance_apply(
                     coalesce(a.attended_source, '') AS old_attended_source,
                     a.minutes_present AS old_minutes
                 FROM {STAGE} s
+                JOIN {PEOPLE} p ON p.email = s.email
                 LEFT JOIN {attendance} a
-                    ON a.event_id = s.event_id AND a.membership_id = s.membership_id
-                WHERE s.membership_id IS NOT NULL
-                ORDER BY s.event_id, s.membership_id, s.attended DESC NULLS LAST, s.line
+                    ON a.event_id = s.event_id AND a.membership_id = p.membership_id
+                WHERE p.membership_id IS NOT NULL
+                ORDER BY s.event_id, p.membership_id, s.attended DESC NULLS LAST, s.line
             ) d
             """,
             [past],
@@ -332,7 +343,8 @@ def attendance_apply(
         )
         c.execute(
             f"""INSERT INTO {undo} ({columns}) SELECT {exprs} FROM {TARGET} t
-            WHERE {applied} AND (t.apply_rsvp OR t.apply_attended OR t.apply_minutes)
+            WHERE {applied} AND NOT t.created
+            AND (t.apply_rsvp OR t.apply_attended OR t.apply_minutes)
             ON CONFLICT DO NOTHING""",
             params,
         )
@@ -359,7 +371,9 @@ def attendance_apply(
     }
 
 
-def attendance_undo(*, imp: AttendanceImport, now: datetime, actor_id: int | None) -> int:
+def attendance_undo(
+    *, imp: AttendanceImport, now: datetime, actor_id: int | None, run_at: datetime | None
+) -> int:
     """Revert what `imp` changed where nobody has changed it since; return ledger rows written.
 
     Each revert is a ledger row (source `import`, by the admin who undid it). A value
@@ -418,6 +432,30 @@ def attendance_undo(*, imp: AttendanceImport, now: datetime, actor_id: int | Non
             {**params, "now": now, "imp": imp.pk},
         )
         written += c.rowcount
+        for field, value, source, extra in (
+            ("attended", "attended", "attended_source", "attended_at"),
+            ("rsvp", "rsvp", "rsvp_source", "rsvp_at"),
+        ):
+            empty = "NULL" if field == "attended" else "'none'"
+            old_text = _bool_text("o.value") if field == "attended" else "o.value"
+            new_text = "''" if field == "attended" else "'none'"
+            c.execute(
+                f"""
+                WITH o AS (
+                    SELECT a.id, a.{value} AS value FROM {attendance} a
+                    WHERE a.event_id = ANY(%(events)s) AND a.created_at = %(run_at)s
+                    AND a.{source} = 'import' AND a.{value} IS DISTINCT FROM {empty}
+                ), r AS (
+                    UPDATE {attendance} a SET {value} = {empty}, {source} = '',
+                        {extra} = %(now)s, minutes_present = NULL, updated_at = %(now)s
+                    FROM o WHERE a.id = o.id
+                    RETURNING a.id, '{field}' AS field, {old_text} AS old, {new_text} AS new
+                )
+                INSERT INTO {change} ({columns}) SELECT {exprs} FROM r
+                """,
+                {**params, "now": now, "events": imp.event_ids or [0], "run_at": run_at},
+            )
+            written += c.rowcount
         c.execute(
             f"""UPDATE {attendance} a SET minutes_present = u.old_minutes
             FROM {undo} u WHERE u.attendance_import_id = %s AND a.id = u.attendance_id

@@ -33,8 +33,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from attendance.errors import AttendanceImportError, ImportFileError
-from attendance.imports import Reading, parse_file
-from attendance.imports.files import size_check
+from attendance.imports import Reading, parse_file, parse_table
+from attendance.imports.files import read_table, size_check
+from attendance.imports.formats import detect
 from attendance.imports.merge import Person, merge
 from attendance.imports.staging import stage_rows
 from attendance.models import Attendance, AttendanceImport
@@ -47,6 +48,8 @@ from orgs.models import Membership, Organization
 log = logging.getLogger(__name__)
 
 INLINE_ROWS = 2000
+# Files up to this many lines are parsed in full on upload, so a bad one is refused at once.
+UPLOAD_PARSE_ROWS = 5000
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
@@ -77,7 +80,17 @@ def import_upload(*, org: Organization, user, uploaded) -> AttendanceImport:
             digest.update(chunk)
             out.write(chunk)
     try:
-        reading = parse_file(path, tz=org_zone(org))
+        table = read_table(path)
+        detected = detect(table.rows)
+        if len(table.rows) <= UPLOAD_PARSE_ROWS or detected == "generic":
+            reading = parse_table(table, tz=org_zone(org))
+            fmt, mapping = reading.parsed.format, reading.parsed.mapping
+            rows_total = len(reading.parsed.rows) + len(reading.parsed.skipped)
+        else:
+            # A big file is parsed in full by the preview and the run; here the type,
+            # encoding and format checks are enough to refuse a wrong file at once.
+            fmt, mapping = detected, {}
+            rows_total = sum(1 for r in table.rows if any(c.strip() for c in r))
     except ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -95,10 +108,10 @@ def import_upload(*, org: Organization, user, uploaded) -> AttendanceImport:
         file_size=path.stat().st_size,
         file_sha256=sha,
         stored_path=str(path),
-        format_detected=reading.detected,
-        format=reading.parsed.format,
-        mapping=reading.parsed.mapping,
-        rows_total=len(reading.parsed.rows) + len(reading.parsed.skipped),
+        format_detected=detected,
+        format=fmt,
+        mapping=mapping,
+        rows_total=rows_total,
         same_file_as=_earlier_same_file(org=org, sha=sha),
     )
 
@@ -267,7 +280,13 @@ def import_undo(*, imp: AttendanceImport, user, now: datetime | None = None) -> 
     )
     if imp.status != AttendanceImport.Status.DONE:
         raise AttendanceImportError("Only a finished import can be undone.")
-    written = attendance_undo(imp=imp, now=now, actor_id=getattr(user, "pk", None))
+    run_at = imp.counts.get("run_at")
+    written = attendance_undo(
+        imp=imp,
+        now=now,
+        actor_id=getattr(user, "pk", None),
+        run_at=datetime.fromisoformat(run_at) if run_at else None,
+    )
     imp.status = AttendanceImport.Status.UNDONE
     imp.undone_at, imp.undone_by = now, user if getattr(user, "pk", None) else None
     imp.counts = {**imp.counts, "undo_changes": written}
@@ -303,6 +322,7 @@ def _write(
     counts["skipped"] = len(skipped)
     counts["events_created"] = sum(1 for e in events if getattr(e, "_import_created", False))
     counts["format"] = parsed.format
+    counts["run_at"] = now.isoformat()
     counts["_skipped"] = sorted(skipped)
     counts["_event_ids"] = sorted({e.pk for e in events})
     return counts
@@ -379,7 +399,7 @@ def _stage_tuples(people: list[Person], event_by_key: dict[str, Event], *, thres
             elif p.registered:
                 attended = False
         yield (
-            min(p.lines),
+            p.line,
             p.email,
             p.name,
             p.company,

@@ -28,6 +28,7 @@ from attendance.selectors.imports import (
 )
 from attendance.services.import_events import events_match
 from attendance.services.imports import (
+    INLINE_ROWS,
     import_confirm,
     import_discard,
     import_preview,
@@ -171,7 +172,7 @@ class ImportPreviewView(ImportMixin, TemplateView):
         except AttendanceImportError as exc:
             messages.error(request, str(exc))
             return redirect(self.url("import-detail", imp))
-        if imp.rows_total < 2000:
+        if imp.rows_total < INLINE_ROWS:
             import_run(import_id=imp.pk)
         return redirect(self.url("import-detail", imp))
 

@@ -17,13 +17,13 @@ from datetime import tzinfo
 
 from attendance.imports.formats.base import first_rows, person_row, strip_original_name
 from attendance.imports.records import (
-    HOST,
     EventRef,
     Header,
     Parsed,
     Row,
     blank,
     cell,
+    header_key,
     normalize_email,
     parse_datetime,
     parse_minutes,
@@ -55,13 +55,16 @@ def parse(rows: list[list[str]], *, tz: tzinfo) -> Parsed:
     event: EventRef | None = None
     host_email = ""
     people: Header | None = None
+    pos: dict[str, int | None] = {}
     i = 0
     while i < len(rows):
         raw = rows[i]
         if blank(raw):
             i += 1
             continue
-        head = Header(raw) if people is None or len(raw) != len(people.names) else None
+        # Within a participants table only a line starting "Meeting ID" can be a header.
+        starts_block = raw[0][:7].lower() == "meeting" and header_key(raw[0]) == "meetingid"
+        head = Header(raw) if people is None or starts_block else None
         if head is not None and _is_meeting_header(head):
             values = rows[i + 1] if i + 1 < len(rows) else []
             event = _meeting(head, values, tz=tz, n=len(parsed.events))
@@ -73,6 +76,13 @@ def parse(rows: list[list[str]], *, tz: tzinfo) -> Parsed:
         if people is None or (head is not None and _is_participant_header(head)):
             if head is not None and _is_participant_header(head):
                 people = head
+                pos = {
+                    "email": head.pos("User Email", "Email"),
+                    "name": head.pos("Name (Original Name)", "Name"),
+                    "minutes": head.pos("Duration (Minutes)", "Duration"),
+                    "joined": head.pos("Join Time"),
+                    "left": head.pos("Leave Time"),
+                }
                 if not parsed.columns:
                     parsed.columns, parsed.header_line = list(raw), i + 1
                 if event is None:
@@ -82,19 +92,18 @@ def parse(rows: list[list[str]], *, tz: tzinfo) -> Parsed:
             i += 1
             continue
         assert event is not None
-        email = cell(raw, people.pos("User Email", "Email"))
-        if host_email and normalize_email(email) == host_email:
+        email = normalize_email(cell(raw, pos["email"]))
+        if host_email and email == host_email:
             parsed.skip(i + 1, "Host of the meeting: hosts are not recorded as attendees.")
             i += 1
             continue
         row = Row(
             line=i + 1,
             event_key=event.key,
-            name=strip_original_name(cell(raw, people.pos("Name (Original Name)", "Name"))),
-            minutes=parse_minutes(cell(raw, people.pos("Duration (Minutes)", "Duration"))),
-            joined=parse_datetime(cell(raw, people.pos("Join Time")), tz),
-            left=parse_datetime(cell(raw, people.pos("Leave Time")), tz),
-            role=HOST if email and normalize_email(email) == host_email else "attendee",
+            name=strip_original_name(cell(raw, pos["name"])),
+            minutes=parse_minutes(cell(raw, pos["minutes"])),
+            joined=parse_datetime(cell(raw, pos["joined"]), tz),
+            left=parse_datetime(cell(raw, pos["left"]), tz),
         )
         person_row(parsed, row, email)
         i += 1
