@@ -63,6 +63,7 @@ test: install assets lint
 bench: install
 	$(PY) -m astn.devservices exec -- $(PY) bench/notifications.py
 	$(PY) bench/matching.py
+	$(PY) -m astn.devservices exec -- $(PY) bench/imports.py
 
 services-stop: install
 	$(PY) -m astn.devservices stop
