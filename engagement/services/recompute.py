@@ -217,11 +217,18 @@ class RecomputeResult:
 
 
 def engagement_recompute_org(
-    *, org: Organization, now: datetime | None = None, run: RecomputeRun | None = None
+    *,
+    org: Organization,
+    now: datetime | None = None,
+    run: RecomputeRun | None = None,
+    use_llm: bool = True,
 ) -> RecomputeResult:
     """Recompute every membership of `org` (see the module docstring for the order).
 
     Idempotent: with no new activity a second run changes nothing and calls no API.
+    `use_llm=False` (demo seeding, inside a transaction) computes rules only; with a
+    key configured those memberships are labelled "waiting for the model" and the next
+    run sends them.
     Side effects: `EngagementScore` / `EngagementSnapshot` rows, `LlmUsage` per call,
     `LlmBatch` for big orgs, progress on `run`. Never raises for API failures.
     """
@@ -233,7 +240,7 @@ def engagement_recompute_org(
             return RecomputeResult(skipped=True)
         _progress(run, status=RecomputeRun.Status.RUNNING, started_at=timezone.now())
         try:
-            result = _recompute(org=org, now=now, run=run)
+            result = _recompute(org=org, now=now, run=run, use_llm=use_llm)
         except Exception as error:
             _progress(run, status=RecomputeRun.Status.FAILED, finished_at=timezone.now(),
                       message=f"Failed: {type(error).__name__}")  # fmt: skip
@@ -255,8 +262,11 @@ def _summary(result: RecomputeResult) -> str:
     return text
 
 
-def _recompute(*, org: Organization, now: datetime, run: RecomputeRun | None) -> RecomputeResult:
-    client = llm.make_client()
+def _recompute(
+    *, org: Organization, now: datetime, run: RecomputeRun | None, use_llm: bool
+) -> RecomputeResult:
+    client = llm.make_client() if use_llm else None
+    no_client_reason = Fallback.NO_KEY if not settings.ANTHROPIC_API_KEY else Fallback.PENDING
     model = settings.ASTN_LLM_MODEL
     states = org_signals(org=org, now=now)
     existing = {s.membership_id: s for s in EngagementScore.objects.filter(org=org)}
@@ -287,7 +297,7 @@ def _recompute(*, org: Organization, now: datetime, run: RecomputeRun | None) ->
     for membership_id, member in members.items():
         score = member.score
         if client is None or membership_id in opted_out:
-            reason = Fallback.NO_KEY if client is None else Fallback.OPTED_OUT
+            reason = Fallback.OPTED_OUT if membership_id in opted_out else no_client_reason
             if membership_id in opted_out:
                 score.llm_sent, score.llm_answer, score.llm_hash = {}, {}, ""
             snapshot = proposal_apply(
