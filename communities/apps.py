@@ -5,10 +5,16 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
 
     def ready(self) -> None:
+        from astn.accounts.deletion import register_deletion_step
+        from astn.accounts.export import register_export_section
         from astn.core import schedule
-        from communities import links
+        from communities import links, privacy
 
         links.register()
+        register_export_section("communities", privacy.export_for_user)
+        register_deletion_step(
+            "communities", privacy.erase_for_user, describe=privacy.describe_erasure
+        )
         jobs = [
             (
                 "rounds_open",

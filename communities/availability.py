@@ -52,11 +52,13 @@ def clean(raw: object) -> dict:
     """
     if not isinstance(raw, dict):
         raise AvailabilityError("Your availability could not be read. Please pick it again.")
-    tz_name = str(raw.get("timezone") or "")
-    zone(tz_name)
-    slots = raw.get("slots")
+    slots = raw.get("slots", [])
     if not isinstance(slots, list):
         raise AvailabilityError("Your availability could not be read. Please pick it again.")
+    if not slots:
+        raise AvailabilityError("Pick at least one half-hour when you could talk.")
+    tz_name = str(raw.get("timezone") or "")
+    zone(tz_name)
     cells: set[tuple[int, int]] = set()
     for slot in slots[: WEEK_CELLS + 1]:
         if not isinstance(slot, dict):

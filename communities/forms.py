@@ -69,7 +69,7 @@ class CommunityForm(forms.ModelForm):
 
 class QuestionForm(forms.Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput)
-    label = forms.CharField(label="Question", max_length=200)
+    label = forms.CharField(label="Question", max_length=200, required=False)
     kind = forms.ChoiceField(label="Answer", choices=list(intake.KINDS.items()))
     choices = forms.CharField(
         label="Choices (one per line)",
