@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,13 @@ def read_table(path: Path) -> Table:
     return table
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def _read_text(data: bytes) -> Table:
     encoding = _encoding(data)
+    if not encoding.startswith(("utf", "ascii")):
+        _refuse_mixed(data)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -91,6 +97,20 @@ def _read_text(data: bytes) -> Table:
     except csv.Error as exc:
         raise ImportFileError(f"This file is not a readable CSV ({exc}).") from None
     return Table(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _refuse_mixed(data: bytes) -> None:
+    """Refuse a file that is UTF-8 in places and another encoding elsewhere (a merge of two
+    exports): whichever encoding we chose, part of it would come out garbled."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            bad = data[: exc.start].count(b"\n") + 1
+            raise ImportFileError(
+                f"The file mixes text encodings (some lines are UTF-8, line {bad} is not). "
+                "Open it in a spreadsheet program and save it as “CSV UTF-8”."
+            ) from None
 
 
 def _encoding(data: bytes) -> str:

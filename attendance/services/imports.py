@@ -153,9 +153,18 @@ def import_preview(
 
 @transaction.atomic
 def import_confirm(
-    *, imp: AttendanceImport, user, format: str, mapping: dict, options: dict
+    *,
+    imp: AttendanceImport,
+    user,
+    format: str,
+    mapping: dict,
+    options: dict,
+    background: bool | None = None,
 ) -> AttendanceImport:
-    """Record the admin's choices and queue `imp`; run it now if it is small.
+    """Record the admin's choices and queue `imp`.
+
+    With `background` (default: files of `INLINE_ROWS` rows or more) the Celery task is
+    enqueued after commit; otherwise the caller runs `import_run` itself.
 
     Raise `AttendanceImportError` if it is no longer waiting for confirmation.
     """
@@ -165,7 +174,9 @@ def import_confirm(
     imp.format, imp.mapping, imp.options = format, mapping, options
     imp.status = AttendanceImport.Status.QUEUED
     imp.save(update_fields=["format", "mapping", "options", "status"])
-    if imp.rows_total >= INLINE_ROWS:
+    if background is None:
+        background = imp.rows_total >= INLINE_ROWS
+    if background:
         from attendance.tasks import attendance_import_run_task
 
         transaction.on_commit(lambda: _enqueue(attendance_import_run_task, imp.pk))
@@ -335,10 +346,6 @@ def _events(*, org, parsed, options: dict, actor, skipped: list) -> dict[str, Ev
         if chosen is None:
             raise AttendanceImportError("Choose one of the organisation's events.")
     refs = list(parsed.events.values())
-    if chosen is None and parsed.needs_event and not _has_days(refs):
-        raise AttendanceImportError(
-            "This file does not say which event it is for: choose the event."
-        )
     matches = events_match(org=org, refs=refs, event=chosen)
     zone = org_zone(org)
     out: dict[str, Event] = {}
@@ -350,6 +357,15 @@ def _events(*, org, parsed, options: dict, actor, skipped: list) -> dict[str, Ev
             match.event._import_created = True  # type: ignore[attr-defined]
         if match.event is not None:
             out[match.ref.key] = match.event
+    if not out:
+        if parsed.needs_event or not _has_days(refs):
+            raise AttendanceImportError(
+                "This file does not say which event it is for: choose the event."
+            )
+        raise AttendanceImportError(
+            "No event of the organisation matches the file's events: choose one, or let "
+            "the import create them."
+        )
     return out
 
 
