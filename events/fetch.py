@@ -11,16 +11,21 @@ request forgery hole: `http://169.254.169.254/` (cloud metadata), `http://localh
   still use the name), so a DNS answer that changes between check and connect
   (DNS rebinding) cannot smuggle in another address;
 - follows at most 3 redirects, checking every hop the same way;
-- stops reading past `max_bytes` and gives up after `timeout` seconds.
+- stops reading past `max_bytes`, and gives up when the whole fetch (every hop,
+  connect and body) has taken `timeout` seconds — a total deadline, not one per
+  read, so a server dripping a byte a second cannot hold a worker for hours.
 
 `settings.ASTN_FETCH_ALLOW_PRIVATE = True` turns the address check off (tests run
-their fake feed servers on 127.0.0.1); the other rules stay.
+their fake feed servers on 127.0.0.1); `ASTN_FETCH_ALLOWED_ADDRESSES` lets through
+just the addresses listed (tests of this module allow only 127.0.0.1, so the check
+itself is exercised). The other rules stay.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -58,14 +63,35 @@ def resolve_public_address(host: str, port: int) -> str:
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
         raise FetchError(f"The address “{host}” could not be found.")
-    if not getattr(settings, "ASTN_FETCH_ALLOW_PRIVATE", False):
-        for address in addresses:
-            if not _is_public(address):
-                raise FetchError(
-                    "That URL points at a private or local network address; "
-                    "only public addresses can be fetched."
-                )
+    for address in addresses:
+        _check_address(address)
     return str(addresses[0])
+
+
+def _check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+    if getattr(settings, "ASTN_FETCH_ALLOW_PRIVATE", False):
+        return
+    if str(address) in getattr(settings, "ASTN_FETCH_ALLOWED_ADDRESSES", ()):
+        return
+    if not _is_public(address):
+        raise FetchError(
+            "That URL points at a private or local network address; "
+            "only public addresses can be fetched."
+        )
+
+
+def check_url_shape(url: str) -> None:
+    """Raise FetchError for a URL `fetch_public_url` would refuse without resolving it.
+
+    Checks the scheme, the host, credentials and the port, and refuses a host that
+    is a literal private or local address. No I/O: fit for a web request.
+    """
+    _scheme, host, _port = _check_url(url)
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return  # a name: resolved and checked when fetched
+    _check_address(address)
 
 
 def _check_url(url: str) -> tuple[str, str, int]:
@@ -84,7 +110,19 @@ def _check_url(url: str) -> tuple[str, str, int]:
 
 
 def fetch_public_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> bytes:
-    """Return the body of `url` (a GET answered 200), or raise FetchError saying why not."""
+    """Return the body of `url` (a GET answered 200), or raise FetchError saying why not.
+
+    `timeout` is the deadline of the whole fetch, redirects and body included.
+    """
+    deadline = time.monotonic() + timeout
+    too_slow = FetchError(f"The server did not send the feed within {timeout:g} seconds.")
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise too_slow
+        return left
+
     for _ in range(MAX_REDIRECTS + 1):
         scheme, host, port = _check_url(url)
         address = resolve_public_address(host, port)
@@ -95,7 +133,7 @@ def fetch_public_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = T
         extensions = {"sni_hostname": host} if scheme == "https" else {}
         try:
             with (
-                httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False) as client,
+                httpx.Client(timeout=httpx.Timeout(remaining()), follow_redirects=False) as client,
                 client.stream("GET", pinned, headers=headers, extensions=extensions) as response,
             ):
                 if response.is_redirect:
@@ -116,9 +154,10 @@ def fetch_public_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = T
                         raise FetchError(
                             f"The feed is larger than {max_bytes // (1024 * 1024)} MB."
                         )
+                    remaining()
                 return bytes(body)
         except httpx.TimeoutException:
-            raise FetchError(f"The server did not answer within {timeout:g} seconds.") from None
+            raise too_slow from None
         except httpx.TransportError:
             raise FetchError("Could not connect to the server.") from None
     raise FetchError(f"Too many redirects (more than {MAX_REDIRECTS}).")

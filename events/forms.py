@@ -14,6 +14,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 
+from astn.core.timezones import zone_choices
 from events.models import Event
 from events.services import Repeat
 
@@ -22,8 +23,7 @@ WIDGET_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return [(zone, zone.replace("_", " ")) for zone in zones]
+    return [(zone, zone.replace("_", " ")) for zone, _ in zone_choices()]
 
 
 def wall_clock(moment: datetime, zone: str) -> str:

@@ -1,11 +1,10 @@
-import zoneinfo
-
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 
 from astn.accounts.models import CareerStage, validate_timezone
+from astn.core.timezones import zone_names
 
 MAX_SKILLS = 20
 
@@ -72,9 +71,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [
-            (tz, tz) for tz in sorted(zoneinfo.available_timezones())
-        ]
+        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(zone_names())]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

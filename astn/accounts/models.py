@@ -7,7 +7,6 @@ an app above it. Per-org choices (muting one org) live on `orgs.Membership`.
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
@@ -18,6 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from pgvector.django import VectorField
 
+from astn.core.timezones import is_zone
+
 EMBEDDING_DIMENSIONS = 384
 
 
@@ -27,7 +28,7 @@ def normalize_email(email: str) -> str:
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_zone(value):
         raise ValidationError(f"“{value}” is not a known time zone (use e.g. Europe/London).")
 
 

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
+from astn.core.timezones import is_zone
 from events import extensions
 from events.errors import EventError
 from events.models import Event
@@ -47,7 +48,7 @@ def validate_event_values(*, event: Event, values: dict[str, Any]) -> None:
     merged = {name: values.get(name, getattr(event, name)) for name in EDITABLE_FIELDS}
     if not (merged["title"] or "").strip():
         raise EventError("Give the event a title.", field="title")
-    if merged["timezone"] not in zoneinfo.available_timezones():
+    if not is_zone(merged["timezone"]):
         raise EventError(
             f"“{merged['timezone']}” is not a known time zone (use e.g. Europe/London).",
             field="timezone",

@@ -1,8 +1,13 @@
 """Writes to an org's calendar sources: the lu.ma API key, the iCal feed URL, "Sync now".
 
-A source is checked before it is saved — the key against lu.ma, the URL by fetching
-and parsing it — so a typo is a clear message on the form, not a failed job an hour
-later. Saving a source starts a sync (on commit).
+The lu.ma key is checked against lu.ma before it is saved (one small request, made
+before any transaction opens), so a typo is a clear message on the form. An iCal
+feed is *not* fetched in the web request: a feed can be slow, huge or a trap
+(FREQ=SECONDLY), and a request must not wait on it. Its URL is checked for shape
+(http/https, length, no literal private address), saved, and the setup sync — a
+task — fetches and parses it; its result (events imported, or what is wrong with
+the feed) is the first line of the sync log on the settings page. Saving a source
+starts a sync (on commit).
 """
 
 from __future__ import annotations
@@ -12,12 +17,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from events.crypto import encrypt
-from events.errors import SourceError, SyncError
-from events.fetch import FetchError, fetch_public_url
+from events.errors import SourceError
+from events.fetch import FetchError, check_url_shape
 from events.luma import LIST_EVENTS_PATH, LumaAuthError, LumaClient, LumaError
 from events.models import SyncLog
-from events.sync.common import SyncResult
-from events.sync.ical import parse_feed
 
 
 def _enqueue_sync(*, org, trigger: str, acting_user) -> None:
@@ -68,8 +71,12 @@ def luma_key_remove(*, org, acting_user) -> None:
     org.save(update_fields=["luma_api_key_encrypted"])
 
 
-def ics_feed_check(*, url: str) -> None:
-    """Raise SourceError unless `url` is a public http(s) URL serving a readable .ics file."""
+def ics_feed_url_check(*, url: str) -> None:
+    """Raise SourceError unless `url` looks like a fetchable http(s) feed URL (no I/O).
+
+    A host that is a literal private or local address is refused here; a name is
+    resolved (and checked again at every hop) only when the sync task fetches it.
+    """
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
@@ -77,17 +84,20 @@ def ics_feed_check(*, url: str) -> None:
     if len(url) > 1000:
         raise SourceError("That URL is too long (1000 characters at most).")
     try:
-        parse_feed(fetch_public_url(url), result=SyncResult())
-    except (FetchError, SyncError) as exc:
+        check_url_shape(url)
+    except FetchError as exc:
         raise SourceError(str(exc)) from None
 
 
 def ics_feed_set(*, org, acting_user, url: str) -> None:
-    """Check the feed at `url`, store the URL, then sync. Raises SourceError (nothing saved)."""
+    """Store the feed `url` and queue its setup sync (which fetches and checks it).
+
+    Raises SourceError (nothing saved) for a URL that cannot be a public feed.
+    """
     url = (url or "").strip()
     if url.startswith("webcal://"):
         url = "https://" + url.removeprefix("webcal://")  # what calendar apps mean by it
-    ics_feed_check(url=url)
+    ics_feed_url_check(url=url)
     with transaction.atomic():
         org.ics_feed_url = url
         org.save(update_fields=["ics_feed_url"])

@@ -16,7 +16,6 @@ and `cancel_gone()` at the end, as lu.ma does). The rules, the same for all sour
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone as dj_timezone
 
+from astn.core.timezones import is_zone
 from events.models import Event
 from events.services.events import CALENDAR_FIELDS, event_cancel
 from events.signals import event_changed, event_published
@@ -48,7 +48,7 @@ def clean_url(value: str | None) -> str:
 
 
 def clean_zone(value: str | None) -> str:
-    return value if value and value in zoneinfo.available_timezones() else "UTC"
+    return value if value and is_zone(value) else "UTC"
 
 
 @dataclass
@@ -95,6 +95,9 @@ class SyncResult:
     # A source that commits event by event (lu.ma) and stopped on a failure: the title
     # of the event it stopped at; what it committed before stays (counted above).
     stopped_at: str = ""
+    # A source that imported only up to a cap: events starting at or after this
+    # moment were not looked at, so they must not be cancelled as "gone".
+    horizon: datetime | None = None
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -138,6 +141,7 @@ def apply_upstream(
     result: SyncResult,
     gone_reason: str,
     on_event: Callable[[Event, UpstreamEvent], None] | None = None,
+    cancel_before: datetime | None = None,
 ) -> None:
     """Upsert `upstream` into `org`'s events of `source`; cancel ours not in `seen_ids`.
 
@@ -153,7 +157,14 @@ def apply_upstream(
         gone_reason=gone_reason,
         on_event=on_event,
     )
-    cancel_gone(org=org, source=source, seen_ids=seen_ids, result=result, reason=gone_reason)
+    cancel_gone(
+        org=org,
+        source=source,
+        seen_ids=seen_ids,
+        result=result,
+        reason=gone_reason,
+        before=cancel_before,
+    )
 
 
 def upsert_upstream(
@@ -195,11 +206,19 @@ def upsert_upstream(
             on_event(event, item)
 
 
-def cancel_gone(*, org, source: str, seen_ids: set[str], result: SyncResult, reason: str) -> None:
+def cancel_gone(
+    *,
+    org,
+    source: str,
+    seen_ids: set[str],
+    result: SyncResult,
+    reason: str,
+    before: datetime | None = None,
+) -> None:
     """Cancel `org`'s upcoming events of `source` whose ids are not in `seen_ids`.
 
     Must run in a transaction. Over events stay as they happened; cancelled ones
-    stay cancelled.
+    stay cancelled; with `before`, events starting at or after it are left alone.
     """
     gone = (
         Event.objects.select_for_update()
@@ -207,6 +226,8 @@ def cancel_gone(*, org, source: str, seen_ids: set[str], result: SyncResult, rea
         .exclude(status=Event.Status.CANCELLED)
         .exclude(external_id__in=seen_ids)
     )
+    if before is not None:
+        gone = gone.filter(start__lt=before)
     for event in gone:
         event_cancel(event=event, acting_user=None, reason=reason, by_sync=True)
         result.cancelled += 1

@@ -5,6 +5,12 @@ What is imported from the feed:
 - every occurrence between 30 days ago and 90 days ahead — repeating events
   (RRULE / RDATE, with EXDATE and RECURRENCE-ID overrides honoured, via the
   `recurring-ical-events` package) are expanded in that window only;
+- at most 2,000 events, the earliest first, and at most 1,000 from one series. The
+  cap is applied *before* expanding: each RRULE is walked lazily (dateutil) for at
+  most 50,000 steps, and one that would give more than 1,000 in the window gets an
+  UNTIL at its 1,000th occurrence, so `FREQ=SECONDLY` with no end costs milliseconds, not minutes. A
+  rule that needs more steps than that just to reach the window is skipped with a
+  reason. Events after the cap are left alone (neither imported nor cancelled);
 - single events further ahead, however far;
 - the external id is the UID for a single event and `UID/RECURRENCE-ID` (in UTC)
   for an occurrence of a series, so each occurrence is its own event here;
@@ -18,10 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
@@ -40,6 +47,11 @@ from events.sync.common import (
 PAST_WINDOW = timedelta(days=30)
 FUTURE_WINDOW = timedelta(days=90)
 MAX_EVENTS = 2000
+# One series gets at most half of the cap, so a runaway rule cannot crowd out the
+# rest of the feed (a daily series over the whole window is ~120).
+MAX_PER_SERIES = MAX_EVENTS // 2
+# dateutil steps we spend walking one RRULE before expanding it (~50 ms).
+MAX_RULE_STEPS = 50_000
 GONE_REASON = "The organisers removed this event from their calendar."
 
 
@@ -120,6 +132,46 @@ def parse_occurrence(
     )
 
 
+def _cap_rule(component, *, zone, window_start: datetime, window_end: datetime) -> bool:
+    """Give `component`'s RRULE an UNTIL at its MAX_PER_SERIES-th occurrence in the window.
+
+    Walks the rule lazily. Return False when it takes more than MAX_RULE_STEPS steps
+    to get through the window (the series is too dense to import); True otherwise
+    (the rule is then cheap for `recurring_ical_events` to expand).
+    """
+    raw_start = component["DTSTART"].dt
+    start = _aware(raw_start, zone)
+    try:
+        rule = rrulestr(component["RRULE"].to_ical().decode(), dtstart=start)
+    except (ValueError, TypeError, AttributeError):
+        return True  # let the library report it (a clear "could not be read" error)
+    in_window = 0
+    for steps, moment in enumerate(rule):
+        if moment >= window_end:
+            return True
+        if moment >= window_start - timedelta(days=1):
+            in_window += 1
+            if in_window >= MAX_PER_SERIES:
+                _set_until(component, moment, raw_start=raw_start, zone=zone)
+                return True
+        if steps >= MAX_RULE_STEPS:
+            return False
+    return True
+
+
+def _set_until(component, moment: datetime, *, raw_start, zone: zoneinfo.ZoneInfo) -> None:
+    """End `component`'s RRULE at `moment`, in the form RFC 5545 wants for its DTSTART."""
+    rrule = component["RRULE"]
+    rrule.pop("COUNT", None)
+    if not isinstance(raw_start, datetime):
+        until: date | datetime = moment.astimezone(zone).date()
+    elif raw_start.tzinfo is None:
+        until = moment.astimezone(zone).replace(tzinfo=None)
+    else:
+        until = moment.astimezone(UTC)
+    rrule["UNTIL"] = [until]
+
+
 def parse_feed(data: bytes, *, result: SyncResult, now: datetime | None = None):
     """Return (upstream events, seen external ids) from an .ics file; raise SyncError if bad."""
     now = now or dj_timezone.now()
@@ -150,6 +202,15 @@ def parse_feed(data: bytes, *, result: SyncResult, now: datetime | None = None):
         if c.get("RRULE") is not None or c.get("RDATE") is not None or c.get("RECURRENCE-ID")
     }
     window_start, window_end = now - PAST_WINDOW, now + FUTURE_WINDOW
+    for component in components:
+        if component.get("RRULE") is not None and not _cap_rule(
+            component, zone=zone, window_start=window_start, window_end=window_end
+        ):
+            result.skip(
+                f"“{_text(component, 'SUMMARY') or 'Untitled event'}”: repeats too often "
+                "to import (e.g. every second or minute)."
+            )
+            cal.subcomponents.remove(component)
     try:
         occurrences = list(recurring_ical_events.of(cal).between(window_start, window_end))
     except Exception:  # the library's errors for broken RRULEs and dates vary by version
@@ -161,13 +222,17 @@ def parse_feed(data: bytes, *, result: SyncResult, now: datetime | None = None):
         and c.get("DTSTART") is not None
         and _aware(c["DTSTART"].dt, zone) >= window_end
     ]
-    if len(occurrences) + len(far_singles) > MAX_EVENTS:
-        raise SyncError(
-            f"The feed has more than {MAX_EVENTS} events to import; nothing was changed."
+    found = sorted([*occurrences, *far_singles], key=lambda c: _aware(c["DTSTART"].dt, zone))
+    if len(found) > MAX_EVENTS:
+        result.horizon = _aware(found[MAX_EVENTS]["DTSTART"].dt, zone)
+        result.skip(
+            f"The feed has more than {MAX_EVENTS} events to import; the first {MAX_EVENTS} "
+            f"(until {result.horizon:%Y-%m-%d %H:%M}) were imported, the rest left out."
         )
+        found = found[:MAX_EVENTS]
     upstream: list[UpstreamEvent] = []
     seen: set[str] = set()
-    for component in [*occurrences, *far_singles]:
+    for component in found:
         item = parse_occurrence(component, zone=zone, series_uids=series_uids, result=result)
         if item is not None and item.external_id not in seen:
             seen.add(item.external_id)
@@ -190,4 +255,5 @@ def sync_ical(*, org, result: SyncResult) -> None:
             seen_ids=seen,
             result=result,
             gone_reason=GONE_REASON,
+            cancel_before=result.horizon,
         )

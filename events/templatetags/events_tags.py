@@ -11,6 +11,7 @@ import zoneinfo
 
 from django import template
 
+from astn.core.timezones import is_zone
 from events.markup import render_markdown
 
 register = template.Library()
@@ -22,7 +23,7 @@ def viewer_zone(user) -> str | None:
         return None
     profile = getattr(user, "profile", None)
     zone = getattr(profile, "timezone", "") or ""
-    return zone if zone in zoneinfo.available_timezones() else None
+    return zone if is_zone(zone) else None
 
 
 def event_times(event, user) -> dict:

@@ -132,14 +132,17 @@ def test_a_private_feed_address_is_refused(org, client_as_admin, settings):
     assert org.ics_feed_url == ""
 
 
-def test_a_malformed_feed_is_not_saved(org, client_as_admin, ics_server):
+def test_a_malformed_feed_is_saved_and_its_setup_sync_says_what_is_wrong(
+    org, client_as_admin, ics_server, django_capture_on_commit_callbacks
+):
+    # The feed is fetched by the setup sync (a task), never in the web request.
     url = ics_server.serve("/broken.ics", "<html>not a calendar</html>", content_type="text/html")
-    response = client_as_admin.post(
-        f"/orgs/{org.slug}/admin/settings/calendar/ical/", {"url": url}, follow=True
-    )
-    assert "not a valid iCalendar" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as_admin.post(f"/orgs/{org.slug}/admin/settings/calendar/ical/", {"url": url})
     org.refresh_from_db()
-    assert org.ics_feed_url == ""
+    assert org.ics_feed_url == url
+    assert "not a valid iCalendar" in settings_page(client_as_admin, org)
+    assert not Event.objects.filter(org=org).exists()
 
 
 def test_sync_now_without_a_source_explains_what_to_do(org, client_as_admin):
