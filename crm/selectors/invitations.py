@@ -92,7 +92,7 @@ def org_conversion(
         attended=sum(c.attended for c in by_event.values()),
         has_ended=True,
     )
-    events = Event.objects.filter(pk__in=event_ids).order_by("-start")[:limit]
+    events = Event.objects.filter(org=org, pk__in=event_ids).order_by("-start")[:limit]
     return total, [EventConversion(e, by_event[e.pk]) for e in events]
 
 

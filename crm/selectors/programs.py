@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from attendance.models import Attendance
-from crm.models import Enrollment, Program
+from crm.models import Enrollment, Program, ProgramSession
 from events.models import Event
 from orgs.models import Membership, Organization
 
@@ -76,14 +76,16 @@ def program_counts(*, org: Organization) -> dict[str, int]:
 
 
 def program_sessions(*, program: Program) -> list[Event]:
-    return list(program.sessions.order_by("start", "pk"))
+    return list(program.sessions.filter(org=program.org_id).order_by("start", "pk"))
 
 
 def linkable_events(*, org: Organization, program: Program | None = None) -> QuerySet[Event]:
     """Events of `org` an admin may link: not cancelled, not linked yet, newest first."""
     events = Event.objects.filter(org=org).exclude(status=Event.Status.CANCELLED)
     if program is not None:
-        events = events.exclude(pk__in=program.sessions.values("pk"))
+        events = events.exclude(
+            pk__in=ProgramSession.objects.filter(program=program).values("event_id")
+        )
     return events.order_by("-start")
 
 

@@ -177,7 +177,9 @@ def invitation_emails_queue(*, event_id: int, membership_ids: list[int]) -> int:
     from astn.notifications.services import email_enqueue_many
     from events.services.mailing import event_item, first_name, member_zone
 
-    event = Event.objects.select_related("org").get(pk=event_id)
+    # Runs after commit, possibly still inside the admin view's org scope: the id comes
+    # from `invitations_send`, which checked the org.
+    event = Event.objects.cross_org().select_related("org").get(pk=event_id)
     invitations = Invitation.objects.filter(
         event=event, membership_id__in=membership_ids
     ).select_related("membership__user__profile")

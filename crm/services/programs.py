@@ -151,7 +151,7 @@ def program_update(
     _check_rule(
         completion_rule=completion_rule,
         required_sessions=required_sessions,
-        session_count=program.sessions.count(),
+        session_count=ProgramSession.objects.filter(program=program).count(),
     )
     seated = program.enrollments.filter(status__in=SEATED).count()
     if capacity is not None and capacity < seated:
@@ -196,12 +196,13 @@ def program_session_link(*, program: Program, events: Iterable[Event]) -> int:
     Attendance already recorded at them counts at once.
     """
     events = _check_events(program.org, events)
-    before = program.sessions.count()
+    linked = ProgramSession.objects.filter(program=program)
+    before = linked.count()
     ProgramSession.objects.bulk_create(
         [ProgramSession(program=program, event=event) for event in events],
         ignore_conflicts=True,
     )
-    added = program.sessions.count() - before
+    added = linked.count() - before
     if added:
         enrollments_recompute(program_ids=[program.pk])
     return added
@@ -211,7 +212,7 @@ def program_session_link(*, program: Program, events: Iterable[Event]) -> int:
 def program_session_unlink(*, program: Program, event: Event) -> None:
     """Unlink a session; refuse when the completion rule would ask for more than remain."""
     program = Program.objects.select_for_update().get(pk=program.pk)
-    remaining = program.sessions.exclude(pk=event.pk).count()
+    remaining = ProgramSession.objects.filter(program=program).exclude(event=event).count()
     if (
         program.completion_rule == Program.CompletionRule.ATTEND_N
         and (program.required_sessions or 0) > remaining

@@ -13,7 +13,7 @@ from crm.models import FollowUp
 from crm.selectors.followups import access_followup, followup_list
 from crm.selectors.programs import access_org_membership
 from crm.services.followups import FollowUpError, followup_close, followup_create
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 KIND_NOTES = {
     "speaker": "Ask them to speak at an event.",
@@ -26,6 +26,7 @@ KIND_NOTES = {
 class FollowUpCreateView(CrmPageMixin, TemplateView):
     """GET `?kind=…&ask=…&note=…` shows the form pre-filled; POST creates."""
 
+    permission = CRM_PERMISSION
     crm_section = "insights"
     template_name = "crm/followup_form.html"
 
@@ -78,6 +79,7 @@ class FollowUpCreateView(CrmPageMixin, TemplateView):
 
 
 class FollowUpListView(CrmPageMixin, TemplateView):
+    permission = CRM_PERMISSION
     crm_section = "insights"
     template_name = "crm/followup_list.html"
 
@@ -100,6 +102,8 @@ class FollowUpListView(CrmPageMixin, TemplateView):
 
 
 class FollowUpStatusView(CrmPageMixin, View):
+    permission = CRM_PERMISSION
+
     def post(self, request, *args, **kwargs):
         followup = access_followup(org=self.org, followup_id=kwargs["followup_id"])
         try:

@@ -9,12 +9,13 @@ from crm.selectors import insights as selectors
 from crm.selectors.invitations import org_conversion, upcoming_for_invitations, whom_to_invite
 from crm.selectors.period import CHOICES, period_from_params
 from crm.services.interests import topic_vectors_refresh
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 VIEWS = ("people", "company")
 
 
 class InsightsView(CrmPageMixin, TemplateView):
+    permission = CRM_PERMISSION
     crm_section = "insights"
     template_name = "crm/insights.html"
 

@@ -10,12 +10,13 @@ from django.views import View
 from crm.selectors.invitations import recommend_for_event
 from crm.selectors.programs import access_org_event, access_org_membership
 from crm.services.invitations import InvitationError, invitations_send
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 
 class InvitationSendView(CrmPageMixin, View):
     """POST `membership` ids for one event; another org's event or member is a 404."""
 
+    permission = CRM_PERMISSION
     crm_section = "insights"
 
     def post(self, request, *args, **kwargs):

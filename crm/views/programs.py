@@ -22,7 +22,7 @@ from crm.models import Enrollment, Program
 from crm.selectors import programs as selectors
 from crm.services import programs as services
 from crm.services.programs import ProgramError
-from crm.views.base import CrmPageMixin
+from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from orgs.selectors import access_org, membership_get
 
 
@@ -44,6 +44,7 @@ def _form_error(form, error: ProgramError) -> None:
 
 
 class ProgramMixin(CrmPageMixin):
+    permission = CRM_PERMISSION
     crm_section = "programs"
 
     def get_program(self) -> Program:
