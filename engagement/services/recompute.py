@@ -104,6 +104,8 @@ class _Member:
     rules: RulesResult
     score: EngagementScore
     is_new: bool
+    # The stored row's hash before this run: unchanged inputs and result → no write.
+    stored_hash: str = ""
 
 
 @dataclass
@@ -112,7 +114,15 @@ class _Pending:
     new_scores: list[EngagementScore] = field(default_factory=list)
     snapshots: list[EngagementSnapshot] = field(default_factory=list)
 
-    def add(self, member: _Member, snapshot: EngagementSnapshot | None) -> None:
+    def add(
+        self, member: _Member, snapshot: EngagementSnapshot | None, *, force: bool = False
+    ) -> None:
+        unchanged = member.stored_hash == member.signals.signals_hash and snapshot is None
+        if unchanged and not member.is_new and not force:
+            # Nothing a person would see moved (only the day count): skip the write, so a
+            # quiet daily run over 20,000 members writes almost nothing.
+            return
+        member.stored_hash = member.signals.signals_hash
         (self.new_scores if member.is_new else self.scores).append(member.score)
         member.is_new = False
         if snapshot is not None:
@@ -194,7 +204,8 @@ def _collect_batches(
             # An answer about signals that have changed since is stale: the member is resent.
             if member is None or member.signals.signals_hash != signals_hash:
                 continue
-            pending.add(member, _answer_apply(member, answer, payload, model=batch.model, now=now))
+            snapshot = _answer_apply(member, answer, payload, model=batch.model, now=now)
+            pending.add(member, snapshot, force=True)
 
 
 def _progress(run: RecomputeRun | None, **fields) -> None:
@@ -279,12 +290,15 @@ def _recompute(
         is_new = score is None
         if score is None:
             score = EngagementScore(org=org, membership_id=state.membership_id)
+        existing_hash = score.signals_hash
         score.signals = state.signals
         score.signals_hash = state.signals_hash
         score.last_active_at = state.last_active_at
         rules = rules_result(state.signals)
         score.rules_level, score.rules_score = rules.level, rules.score
-        members[state.membership_id] = _Member(state, rules, score, is_new)
+        members[state.membership_id] = _Member(
+            state, rules, score, is_new, stored_hash=existing_hash
+        )
 
     pending = _Pending()
     if client is not None:
@@ -296,10 +310,13 @@ def _recompute(
     candidates: list[_Member] = []
     for membership_id, member in members.items():
         score = member.score
+        force = False
         if client is None or membership_id in opted_out:
             reason = Fallback.OPTED_OUT if membership_id in opted_out else no_client_reason
-            if membership_id in opted_out:
+            force = score.fallback_reason != reason
+            if membership_id in opted_out and (score.llm_sent or score.llm_hash):
                 score.llm_sent, score.llm_answer, score.llm_hash = {}, {}, ""
+                force = True
             snapshot = proposal_apply(
                 score, _rules_proposal(member.rules, reason), now=now, is_new=member.is_new
             )
@@ -321,7 +338,7 @@ def _recompute(
             snapshot = proposal_apply(
                 score, _rules_proposal(member.rules, Fallback.PENDING), now=now, is_new=True
             )
-        pending.add(member, snapshot)
+        pending.add(member, snapshot, force=force)
         if len(pending.scores) + len(pending.new_scores) >= _SAVE_CHUNK:
             result.changed += pending.flush()
     result.changed += pending.flush()
@@ -408,7 +425,8 @@ def _classify(
         for item in chunk:
             member = by_id[item.membership_id]
             answer = outcome.answers[item.key]
-            pending.add(member, _answer_apply(member, answer, item.payload, model=model, now=now))
+            snapshot = _answer_apply(member, answer, item.payload, model=model, now=now)
+            pending.add(member, snapshot, force=True)
         result.changed += pending.flush()
         result.sent += len(chunk)
         done += len(chunk)
