@@ -50,6 +50,7 @@ def seed(*, stdout) -> None:
     stdout.write(f"attendance: RSVPs on {seeded} demo events ({rsvps} answers)")
     _seed_after_the_event(stdout=stdout)
     _seed_import(stdout=stdout)
+    _seed_messages(stdout=stdout)
 
 
 def _answer(event: Event, membership: Membership, answer: str) -> int:
@@ -277,3 +278,39 @@ def _seed_import(*, stdout) -> None:
     )
     imp = import_run(import_id=imp.pk)
     stdout.write(f"attendance: a finished Zoom import on {org.name} ({imp.status if imp else '-'})")
+
+
+def _seed_messages(*, stdout) -> None:
+    """A thank-you to the people who came, on each org's latest past event (#10)."""
+    from attendance.errors import EventMessageError
+    from attendance.models import EventMessage
+    from attendance.services.messages import event_message_send
+
+    now = timezone.now()
+    sent = 0
+    for org_id in Event.objects.published().values_list("org_id", flat=True).distinct():
+        event = (
+            Event.objects.published()
+            .filter(org_id=org_id, end__lt=now, attendances__attended=True)
+            .order_by("-start")
+            .first()
+        )
+        if event is None or EventMessage.objects.filter(event__org_id=org_id).exists():
+            continue
+        admin = Membership.objects.admins().filter(org_id=org_id).select_related("user").first()
+        if admin is None or admin.user is None:
+            continue
+        try:
+            event_message_send(
+                event=event,
+                sender=admin.user,
+                segment="attended",
+                subject=f"Thank you for coming to {event.title}",
+                body="It was lovely to see you. The notes from the evening are "
+                "[here](https://example.org/notes), and the next date is on our page.",
+                now=now,
+            )
+        except EventMessageError:
+            continue
+        sent += 1
+    stdout.write(f"attendance: {sent} organiser message{'s' if sent != 1 else ''} to attendees")
