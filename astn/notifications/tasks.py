@@ -15,3 +15,9 @@ def outbox_send_due_task() -> int:
 def outbox_sweep_task() -> int:
     """Send emails stuck in `queued` (lost task, dead worker, retry due); every 5 minutes."""
     return services.outbox_send_due().total
+
+
+@shared_task
+def outbox_retention_task() -> int:
+    """Delete sent and cancelled emails past the retention period; daily."""
+    return services.outbox_purge_old()

@@ -172,6 +172,8 @@ else:
 # first retry delay (doubling each time, capped at an hour).
 ASTN_OUTBOX_MAX_ATTEMPTS = 6
 ASTN_OUTBOX_RETRY_BASE_SECONDS = 120
+# Sent and cancelled outbox rows are deleted after this many days (outbox_retention job).
+ASTN_OUTBOX_RETENTION_DAYS = int(env_str("ASTN_OUTBOX_RETENTION_DAYS", "90"))
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0).replace("unix://", "redis+socket://", 1)
