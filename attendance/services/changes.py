@@ -19,7 +19,6 @@ Rules:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -127,11 +126,17 @@ def event_change_notices_send(*, now: datetime) -> int:
             told += _send(notice, now=now)
 
 
-def _before(event: Event, previous: dict[str, Any]) -> SimpleNamespace:
-    """Return the event's material values as they were (unknown ones as they are now)."""
+def _before(event: Event, previous: dict[str, Any]) -> Event:
+    """Return an unsaved copy of the event's material values as they were (unknown: as now)."""
     values = {name: getattr(event, name) for name in MATERIAL_FIELDS}
-    values.update({name: _from_json(name, value) for name, value in previous.items()})
-    return SimpleNamespace(**values)
+    values.update(
+        {
+            name: _from_json(name, value)
+            for name, value in previous.items()
+            if name in MATERIAL_FIELDS
+        }
+    )
+    return Event(org_id=event.org_id, title=event.title, **values)
 
 
 def changed_fields(notice: EventChangeNotice, event: Event) -> set[str]:
@@ -158,7 +163,7 @@ def _send(notice: EventChangeNotice, *, now: datetime) -> int:
 
 
 def change_lines(
-    event: Event, before: SimpleNamespace, changed: set[str], *, zone: ZoneInfo, going: bool
+    event: Event, before: Event, changed: set[str], *, zone: ZoneInfo, going: bool
 ) -> list[dict[str, str]]:
     """Return what changed as rows `{label, now, was}`, in the member's zone."""
     lines = []
@@ -187,6 +192,16 @@ def _subject(event: Event, changed: set[str], *, zone: ZoneInfo) -> str:
     return f"Changed: {event.title}, now {start:%a %d %b, %H:%M} · {event_where(event)}"
 
 
+def _invite(event: Event, *, going: bool) -> str:
+    """Return the METHOD:REQUEST invite (the online link only for people going)."""
+
+    def show_link(_event: Event) -> bool:
+        return going
+
+    cal = build_calendar([event], name=event.title, show_online_link=show_link, method="REQUEST")
+    return calendar_bytes(cal).decode()
+
+
 def _tell_everyone(notice: EventChangeNotice, *, event: Event, changed: set[str]) -> int:
     attendances = (
         Attendance.objects.filter(
@@ -199,14 +214,7 @@ def _tell_everyone(notice: EventChangeNotice, *, event: Event, changed: set[str]
         .order_by("pk")
     )
     before = _before(event, notice.previous)
-    calendars = {
-        going: calendar_bytes(
-            build_calendar(
-                [event], name=event.title, show_online_link=lambda _e, g=going: g, method="REQUEST"
-            )
-        ).decode()
-        for going in (True, False)
-    }
+    calendars = {going: _invite(event, going=going) for going in (True, False)}
     emails, twins = [], {}
     for attendance in attendances:
         user = attendance.membership.user
