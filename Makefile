@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # mypy's Django plugin loads settings; it needs the database URL, not a running server.
 MYPY := ASTN_DEVSERVICES_AUTOSTART=0 $(VENV)/bin/mypy
 
-.PHONY: run test lint typecheck format install assets services-stop clean-var bench help
+.PHONY: run test lint typecheck format install assets services-stop clean-var bench prod-smoke help
 
 # mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
 TYPED := $(shell find astn orgs events attendance engagement communities crm \
@@ -25,6 +25,7 @@ help:
 	@echo "make test   - lint, then the whole test suite (browser journeys included)"
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
+	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }
@@ -64,6 +65,10 @@ bench: install
 	$(PY) -m astn.devservices exec -- $(PY) bench/notifications.py
 	$(PY) bench/matching.py
 	$(PY) -m astn.devservices exec -- $(PY) bench/imports.py
+
+# Needs Debian's redis-server (`.ci/run` installs it); starts and stops everything itself.
+prod-smoke: install assets
+	$(PY) scripts/prod_smoke.py
 
 services-stop: install
 	$(PY) -m astn.devservices stop

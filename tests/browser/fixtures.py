@@ -1,7 +1,8 @@
 """Playwright driving the system Chromium (`/usr/bin/chromium`), never a downloaded browser.
 
 Browser tests are marked `browser`; they are skipped with a clear reason only when
-no Chromium is installed. CI installs Chromium, so CI runs them.
+no Chromium is installed — except when `ASTN_REQUIRE_BROWSER=1` (set by `.ci/run`):
+then a missing Chromium *fails* them, so CI can never go green by skipping them.
 """
 
 import os
@@ -25,14 +26,27 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+def browser_required() -> bool:
+    return os.environ.get("ASTN_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+def chromium_available(chromium: str = CHROMIUM) -> bool:
+    return Path(chromium).exists() or shutil.which(chromium) is not None
+
+
+def check_chromium(chromium: str = CHROMIUM) -> None:
+    """Skip the browser test when Chromium is missing — or fail it, if the browser is required."""
+    if chromium_available(chromium):
+        return
+    reason = f"no Chromium at {chromium}: install the Debian package 'chromium'"
+    if browser_required():
+        pytest.fail(f"{reason} (ASTN_REQUIRE_BROWSER=1: browser tests must run here)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def _playwright():
-    if not chromium_available():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install the Debian package 'chromium'")
+    check_chromium()
     # Playwright's sync API runs an event loop; Django must allow sync ORM calls next to it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
