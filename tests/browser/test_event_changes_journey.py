@@ -138,7 +138,9 @@ def test_event_change_message_and_unsubscribe_journey(live_server, browser, circ
     admin.goto(f"{base}/{past.pk}/messages/")
     admin.get_by_label("Attended (3)").check()
     admin.get_by_label("Subject").fill("Thanks for coming & the slides")
-    admin.get_by_role("textbox", name="Message").fill("The slides are [here](https://example.org/slides).")
+    admin.get_by_role("textbox", name="Message").fill(
+        "The slides are [here](https://example.org/slides)."
+    )
     admin.get_by_role("button", name="Preview").click()
     assert admin.get_by_test_id("recipient-count").inner_text().startswith("This goes to 3 people")
     admin.screenshot(path=str(SCREENSHOTS / "issue10-message-preview-1280.png"), full_page=True)
@@ -146,6 +148,22 @@ def test_event_change_message_and_unsubscribe_journey(live_server, browser, circ
     assert admin.get_by_text("Sent to 3 people (attended) by Maya Lindqvist").is_visible()
     admin.screenshot(path=str(SCREENSHOTS / "issue10-message-sent-1280.png"), full_page=True)
     assert EventMessage.objects.get(event=past).recipient_count == 3
+    phone = open_as(browser, live_server, maya, viewport=PHONE)
+    phone.goto(f"{base}/{past.pk}/messages/")
+    assert fits(phone), "the message page scrolls sideways at 390 px"
+    phone.screenshot(path=str(SCREENSHOTS / "issue10-message-390.png"), full_page=True)
+    phone.context.close()
+
+    # Jonas's dashboard: his RSVP with its status, the message in his notifications.
+    for width, viewport in (("1280", None), ("390", PHONE)):
+        options = {"viewport": viewport} if viewport else {}
+        mine = open_as(browser, live_server, jonas, **options)
+        rsvps = mine.get_by_test_id("my-rsvps")
+        assert "Octavia Butler: Kindred & friends" in rsvps.inner_text()
+        assert "Going" in rsvps.inner_text()
+        assert fits(mine)
+        mine.screenshot(path=str(SCREENSHOTS / f"issue10-dashboard-{width}.png"), full_page=True)
+        mine.context.close()
 
     # 4. Jonas unsubscribes from announcements: nothing of that kind, and no digest either.
     member = new_page(browser, viewport=PHONE)
