@@ -96,7 +96,14 @@ class Event(models.Model):
                 name="events_event_external_id_unique",
             ),
         ]
-        indexes = [models.Index(fields=["org", "status", "start"])]
+        indexes = [
+            models.Index(fields=["org", "status", "start"]),
+            # The jobs scan all orgs by status and a time: reminders and prompts by
+            # start / end, announcements by published_at.
+            models.Index(fields=["status", "end"], name="events_status_end_idx"),
+            models.Index(fields=["status", "start"], name="events_status_start_idx"),
+            models.Index(fields=["status", "published_at"], name="events_status_published_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
