@@ -244,6 +244,8 @@ def _tell_everyone(notice: EventChangeNotice, *, event: Event, changed: set[str]
                     "zone": zone_label(zone),
                     "action_url": item["url"],
                     "action_label": "See the event · change your RSVP",
+                    "reason": "You get this because you RSVPed to this event; changes to an "
+                    "event you plan to attend are always sent.",
                 },
                 "attachments": [
                     {

@@ -125,3 +125,60 @@ def test_text_parts_read_well(page):
     assert "Thu 26 Nov, 08:00–09:00 (Honolulu time)" in text
     assert event.virtual_link in text
     assert "/me/settings/" in text
+
+
+def test_event_changed_email(page, screenshot):
+    from attendance.models import EventChangeNotice
+    from attendance.services.changes import event_change_notices_send, event_change_record
+
+    org = OrganizationFactory(name="Berlin Readers")
+    start = at("2030-03-14 18:00")
+    event = EventFactory(
+        org=org, title="Q&A: Middlemarch", start=start, end=start + timedelta(hours=2)
+    )
+    member = make_member(org, tz="Europe/Berlin")
+    member.user.name = "Mina Schmidt"
+    member.user.save()
+    AttendanceFactory(event=event, membership=member, rsvp="going")
+    previous = {"start": event.start, "end": event.end}
+    event.start, event.end = start + timedelta(hours=1), start + timedelta(hours=3)
+    event.save()
+    event_change_record(event=event, fields=frozenset(previous), previous=previous, now=start)
+    event_change_notices_send(now=EventChangeNotice.objects.get().send_after)
+    email = OutboundEmail.objects.get()
+    rendered = outbox_render(email)
+    assert email.subject == "Time changed: Q&A: Middlemarch is now Thu 14 Mar, 20:00–22:00"
+    assert "Hi Mina" in rendered.html
+    assert "Q&amp;A: Middlemarch" in rendered.html
+    assert "line-through" in rendered.html  # the old time, struck out
+    shoot(page, screenshot, email, "email-event-changed")
+
+
+def test_event_message_email(page, screenshot):
+    from django.utils import timezone
+
+    from attendance.services.messages import event_message_send
+    from tests.factories.accounts import UserFactory
+    from tests.factories.events import PastEventFactory
+
+    org = OrganizationFactory(name="Berlin Readers")
+    event = PastEventFactory(org=org, title="Middlemarch night")
+    member = make_member(org, tz="Europe/Berlin")
+    AttendanceFactory(
+        event=event, membership=member, rsvp="going", attended=True, attended_source="admin"
+    )
+    maya = UserFactory(name="Maya Lindqvist")
+    event_message_send(
+        event=event,
+        sender=maya,
+        segment="attended",
+        subject="Thank you for coming!",
+        body="The notes are [here](https://example.org/notes).\n\n- Next: *Persuasion*\n- Tea",
+        now=timezone.now(),
+    )
+    email = OutboundEmail.objects.get()
+    rendered = outbox_render(email)
+    assert "Maya Lindqvist wrote about" in rendered.html
+    assert '<a href="https://example.org/notes"' in rendered.html
+    assert "here (https://example.org/notes)" in rendered.text
+    shoot(page, screenshot, email, "email-event-message")
