@@ -54,6 +54,7 @@ class AttendanceConfig(AppConfig):
             receivers.release_seats_of_leaver, dispatch_uid="attendance.release_seats"
         )
         self._ready_after_the_event()
+        _register_import_sweep()
 
     def _ready_after_the_event(self) -> None:
         """#6: "Did you attend?" prompts, signed links, dashboard cards, check-in panel."""
@@ -139,5 +140,20 @@ def _register_reminder_job() -> None:
             task="attendance.tasks.event_reminders_task",
             when=schedule.Every(minutes=10),
             description="Every 10 min: reminders 1 day and 1 hour before (going or maybe).",
+        )
+    )
+
+
+def _register_import_sweep() -> None:
+    """Attendance imports (#11): run imports whose task message was lost, fail dead ones."""
+    from astn.core import schedule
+
+    schedule.register(
+        schedule.Job(
+            name="attendance_imports_sweep",
+            task="attendance.tasks.attendance_imports_sweep_task",
+            when=schedule.Every(minutes=5),
+            description="Every 5 min: run confirmed imports still queued, fail interrupted "
+            "ones, discard previews nobody confirmed within a day.",
         )
     )

@@ -53,3 +53,13 @@ def attendance_import_run_task(import_id: int) -> str:
 
     imp = import_run(import_id=import_id)
     return imp.status if imp else "skipped"
+
+
+@shared_task
+def attendance_imports_sweep_task() -> str:
+    """The `attendance_imports_sweep` job (every 5 min): queued, interrupted, stale imports."""
+    from django.utils import timezone
+
+    from attendance.services.imports import imports_sweep
+
+    return str(imports_sweep(now=timezone.now()))

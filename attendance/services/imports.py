@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -266,6 +266,41 @@ def _announce(imp: AttendanceImport, *, undone: bool) -> None:
         attendance_import=imp,
         undone=undone,
     )
+
+
+STUCK_QUEUED = timedelta(minutes=2)
+STUCK_RUNNING = timedelta(minutes=30)
+STALE_PREVIEW = timedelta(hours=24)
+
+
+def imports_sweep(*, now: datetime) -> dict[str, int]:
+    """The `attendance_imports_sweep` job: finish what a lost message or a dead worker left.
+
+    - queued for longer than `STUCK_QUEUED` (the broker was down when it was confirmed):
+      run it now;
+    - running for longer than `STUCK_RUNNING` (its worker died mid-way; its single
+      transaction rolled back, so nothing was written): mark it failed, delete the file;
+    - previews nobody confirmed within `STALE_PREVIEW`: discard them and their files.
+    """
+    ran = 0
+    for import_id in AttendanceImport.objects.filter(
+        status=AttendanceImport.Status.QUEUED, created_at__lt=now - STUCK_QUEUED
+    ).values_list("pk", flat=True)[:20]:
+        ran += import_run(import_id=import_id, now=now) is not None
+    stuck = 0
+    for imp in AttendanceImport.objects.filter(
+        status=AttendanceImport.Status.RUNNING, started_at__lt=now - STUCK_RUNNING
+    ):
+        _fail(imp, "The import was interrupted; nothing was written. Upload the file again.")
+        _delete_file(imp)
+        stuck += 1
+    stale = 0
+    for imp in AttendanceImport.objects.filter(
+        status=AttendanceImport.Status.PREVIEW, created_at__lt=now - STALE_PREVIEW
+    ):
+        import_discard(imp=imp)
+        stale += 1
+    return {"ran": ran, "interrupted": stuck, "discarded": stale}
 
 
 def import_discard(*, imp: AttendanceImport) -> None:

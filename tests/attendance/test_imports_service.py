@@ -194,3 +194,27 @@ def test_future_event_registrants_stay_unknown(org, admin, settings, tmp_path):
     assert set(Attendance.objects.filter(event=future).values_list("rsvp", "attended")) == {
         ("going", None)
     }
+
+
+def test_sweep_runs_lost_queued_imports_and_fails_interrupted_ones(
+    org, admin, webinar, settings, tmp_path
+):
+    from attendance.services.imports import import_confirm, imports_sweep
+
+    settings.UPLOAD_ROOT = tmp_path
+    data = F.zoom_webinar(start=_local(webinar), attended=F.people(2))
+    queued = upload(org, admin, data)
+    import_confirm(
+        imp=queued, user=admin, format="zoom_webinar", mapping={}, options={}, background=False
+    )
+    dead = upload(org, admin, data)
+    AttendanceImport.objects.filter(pk=dead.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    assert imports_sweep(now=later) == {"ran": 1, "interrupted": 1, "discarded": 0}
+    queued.refresh_from_db()
+    dead.refresh_from_db()
+    assert queued.status == "done"
+    assert (dead.status, dead.stored_path) == ("failed", "")
+    assert not list(tmp_path.rglob("*.csv"))
