@@ -23,6 +23,7 @@ def _helper() -> FormHelper:
 
 class CommunityForm(forms.ModelForm):
     timezone = forms.ChoiceField(
+        label="Time zone",
         choices=[(z, z.replace("_", " ")) for z in TIMEZONES],
         help_text="Rounds open on the 1st and deadlines end at midnight in this zone.",
     )
@@ -47,7 +48,7 @@ class CommunityForm(forms.ModelForm):
             "call_minutes": "Call length (minutes)",
         }
         help_texts = {
-            "slug": "People join at /join/<address>/.",
+            "slug": "People join at /join/your-address/ (letters, digits, hyphens).",
             "signup_deadline_day": "In short months a late day means the month's last day.",
             "no_repeat_rounds": "Two people are not matched again within this many rounds.",
             "active": "Inactive communities open no rounds and take no new members.",
@@ -74,7 +75,7 @@ class QuestionForm(forms.Form):
     choices = forms.CharField(
         label="Choices (one per line)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For single and multiple choice.",
     )
     required = forms.BooleanField(required=False)
