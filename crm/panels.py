@@ -1,5 +1,6 @@
-"""What the CRM pages (#13) plug into: crm's own timeline sources, and an "Admin dashboard"
-button on the org page for the org's admins (`orgs.extensions`, so `orgs` never imports crm).
+"""What the CRM pages (#13) plug into: crm's own timeline sources, an "Admin dashboard"
+button on the org page for the org's admins (`orgs.extensions`, so `orgs` never imports crm),
+the receivers that keep `MemberStats` current and its nightly rebuild.
 
 Called once from `CrmConfig.ready()`.
 """
@@ -18,9 +19,21 @@ def _admin_link(request, org, membership) -> dict | None:
 
 
 def connect() -> None:
+    from astn.core import schedule
+    from crm import receivers
     from crm.selectors.timeline import register_builtin_sources
 
     register_builtin_sources()
+    receivers.connect()
+    schedule.register(
+        schedule.Job(
+            name="crm_member_stats",
+            task="crm.tasks.member_stats_refresh_task",
+            when=schedule.Cron(minute="30", hour="3"),
+            description="Nightly: rebuild the directory's per-person figures (events "
+            "attended) from attendance, healing anything a signal missed.",
+        )
+    )
     org_page_panels.register(
         OrgPagePanel(
             name="crm-admin-link",

@@ -11,7 +11,7 @@ Every model here hangs off an `orgs.Membership` (or an org directly) and has a
 
 from crm.models.actions import FollowUp, Invitation
 from crm.models.interests import EventTopicVector, MemberInterestVector
-from crm.models.people import ExportLog, MemberNote, MembershipTag, Tag
+from crm.models.people import ExportLog, MemberNote, MembershipTag, MemberStats, Tag
 from crm.models.programs import Enrollment, Program, ProgramSession
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Invitation",
     "MemberInterestVector",
     "MemberNote",
+    "MemberStats",
     "MembershipTag",
     "Program",
     "ProgramSession",

@@ -119,3 +119,29 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"Export of {self.row_count} rows"
+
+
+class MemberStats(models.Model):
+    """Per-membership figures the directory sorts and filters by, kept current from
+    attendance's signals (`crm.receivers`) and rebuilt nightly.
+
+    A cache, never the truth: `crm.services.stats.member_stats_refresh` recomputes any
+    row from `attendance` at any time. Sorting 20,000 people by events attended from
+    300,000 attendance rows on every page view would not fit the 50 ms budget; an
+    index on this table does.
+    """
+
+    membership = models.OneToOneField(
+        Membership, primary_key=True, on_delete=models.CASCADE, related_name="crm_stats"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    events_attended = models.PositiveIntegerField(default=0)
+    last_attended_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "member stats"
+        indexes = [models.Index(fields=["org", "-events_attended"], name="crm_stats_org_events")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.events_attended} attended"

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance.models import Attendance
-from crm.models import MembershipTag, Tag
+from crm.models import MembershipTag, MemberStats, Tag
+from crm.services.stats import member_stats_refresh
 from engagement.models import EngagementOverride, EngagementScore
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import PastEventFactory
@@ -90,6 +91,7 @@ def test_sort_by_events_attended_descending(client_as_admin, org, admin, people)
         attended=True,
         attended_source="admin",
     )
+    member_stats_refresh(org_id=org.pk)
     names = _names(client_as_admin.get(_url(org, "?sort=-events")))
     assert names[:2] == ["Bob Baker", "Alice Archer"]
 
@@ -141,6 +143,7 @@ def test_query_count_does_not_grow_with_the_page_size(client_as_admin, org, admi
             attended_source="admin",
         )
     client_as_admin.get(_url(org))  # warm the cached skill list
+    member_stats_refresh(org_id=org.pk)
     counts = []
     for size in (25, 100):
         with CaptureQueriesContext(connection) as queries:
@@ -264,3 +267,22 @@ def test_attendance_model_is_untouched_by_a_get(client_as_admin, org, admin, peo
 
 def test_a_nul_character_in_the_search_is_dropped(client_as_admin, org, admin, people):
     assert client_as_admin.get(_url(org), {"q": "ali\x00ce"}).status_code == 200
+
+
+def test_events_attended_follows_the_attendance_ledger(
+    client_as_admin, org, admin, people, django_capture_on_commit_callbacks
+):
+    from attendance.models import Source
+    from attendance.services.ledger import attended_record
+
+    attendance = AttendanceFactory(event=PastEventFactory(org=org), membership=people["carol"])
+    with django_capture_on_commit_callbacks(execute=True):
+        attended_record(attendance, attended=True, source=Source.ADMIN, actor=admin)
+    assert MemberStats.objects.get(membership=people["carol"]).events_attended == 1
+    row = next(
+        r for r in client_as_admin.get(_url(org)).context["page"].rows if r.pk == people["carol"].pk
+    )
+    assert row.events_attended == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        attended_record(attendance, attended=False, source=Source.ADMIN, actor=admin)
+    assert MemberStats.objects.get(membership=people["carol"]).events_attended == 0
