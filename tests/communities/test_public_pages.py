@@ -281,3 +281,44 @@ def test_did_you_meet_link_of_a_removed_member_no_longer_works(client, community
 
 def test_unknown_community_is_404(client):
     assert client.get("/join/nope/").status_code == 404
+
+
+def test_a_signed_in_member_uses_the_round_page_without_a_token(community, member):
+    membership = Membership.objects.get(user=member)
+    CommunityMemberFactory(community=community, membership=membership)
+    round_ = RoundFactory(community=community)
+    client = Client()
+    client.force_login(member)
+    url = reverse("communities:round", kwargs={"slug": community.slug, "month": round_.slug})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "strict-origin"
+    client.post(url, {"answer_q1": "poetry", "availability": AVAILABILITY})
+    assert RoundParticipant.objects.get(round=round_).intake_completed_at is not None
+
+
+def test_the_round_page_without_a_token_asks_to_log_in(client, community):
+    round_ = RoundFactory(community=community)
+    url = reverse("communities:round", kwargs={"slug": community.slug, "month": round_.slug})
+    page = client.get(url)
+    assert page.status_code == 302
+    assert "/accounts/login/" in page["Location"]
+
+
+def test_a_contacts_invitation_unsubscribes_from_this_community(community):
+    from communities.services import rounds
+
+    contact = CommunityMemberFactory(
+        community=community,
+        membership=MembershipFactory(org=community.org, user=None, email="c@example.org"),
+    )
+    rounds.round_open(
+        community=community,
+        month=datetime.date(2026, 3, 1),
+        now=datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC),
+    )
+    email = OutboundEmail.objects.get(to="c@example.org")
+    header = email.headers["List-Unsubscribe"]
+    assert f"/c/{community.slug}/unsubscribe/" in header
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert contact.membership.user is None
