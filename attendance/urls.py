@@ -47,6 +47,11 @@ urlpatterns = [
     path("orgs/<slug:slug>/admin/imports/", imports.ImportListView.as_view(), name="import-list"),
     path("orgs/<slug:slug>/admin/imports/new/", imports.ImportNewView.as_view(), name="import-new"),
     path(
+        "orgs/<slug:slug>/admin/imports/settings/",
+        imports.ImportThresholdView.as_view(),
+        name="import-threshold",
+    ),
+    path(
         "orgs/<slug:slug>/admin/imports/<int:import_id>/",
         imports.ImportDetailView.as_view(),
         name="import-detail",

@@ -79,3 +79,18 @@ class ImportOptionsForm(forms.Form):
         if event is not None:
             return {"event_id": event.pk}
         return {"create_events": bool(self.cleaned_data.get("create_events"))}
+
+
+class ImportThresholdForm(forms.Form):
+    minutes = forms.IntegerField(
+        label="Counts as attended after (minutes)",
+        min_value=0,
+        max_value=600,
+        help_text="For reports that only give each person's time in the session "
+        "(Zoom meetings, Google Meet, Teams).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -485,3 +485,14 @@ def event_summary(*, org: Organization, event_ids: list[int]) -> list[dict]:
         }
         for r in rows
     ]
+
+
+@transaction.atomic
+def import_threshold_set(*, org: Organization, minutes: int) -> Organization:
+    """Set the org's "counts as attended after N minutes" (0–600) used by imports."""
+    if not 0 <= minutes <= 600:
+        raise AttendanceImportError("Choose between 0 and 600 minutes.")
+    locked = Organization.objects.select_for_update().get(pk=org.pk)
+    locked.attended_after_minutes = minutes
+    locked.save(update_fields=["attended_after_minutes"])
+    return locked

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from attendance.errors import AttendanceImportError, ImportFileError
-from attendance.forms.imports import ImportOptionsForm, ImportUploadForm
+from attendance.forms.imports import ImportOptionsForm, ImportThresholdForm, ImportUploadForm
 from attendance.models import AttendanceImport
 from attendance.selectors.imports import (
     access_import,
@@ -34,6 +34,7 @@ from attendance.services.imports import (
     import_preview,
     import_read,
     import_run,
+    import_threshold_set,
     import_undo,
     import_upload,
 )
@@ -69,6 +70,10 @@ class ImportNewView(ImportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", ImportUploadForm())
+        kwargs.setdefault(
+            "threshold_form",
+            ImportThresholdForm(initial={"minutes": self.org.attended_after_minutes}),
+        )
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -248,3 +253,22 @@ class ImportDiscardView(ImportMixin, View):
         import_discard(imp=self.get_import())
         messages.info(request, "Discarded. Nothing was imported and the file was deleted.")
         return redirect(self.url("import-list"))
+
+
+class ImportThresholdView(ImportMixin, View):
+    """POST: change the org's "counts as attended after N minutes"."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ImportThresholdForm(request.POST)
+        if form.is_valid():
+            import_threshold_set(org=self.org, minutes=form.cleaned_data["minutes"])
+            messages.success(
+                request,
+                f"People now count as attended after {form.cleaned_data['minutes']} minutes "
+                "in imported reports.",
+            )
+        else:
+            messages.error(request, "Choose a number of minutes between 0 and 600.")
+        return redirect(self.url("import-new"))

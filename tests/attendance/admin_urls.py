@@ -28,6 +28,7 @@ ADMIN_URLS = [
     AdminURL("attendance:event-messages", _past_event, note="GET composes, POST previews/sends"),
     AdminURL("attendance:import-list", slug_only),
     AdminURL("attendance:import-new", slug_only, note="GET form, POST uploads"),
+    AdminURL("attendance:import-threshold", slug_only, admin_status=405, note="POST only"),
     AdminURL("attendance:import-detail", _import),
     AdminURL("attendance:import-preview", _import_preview, note="GET previews, POST confirms"),
     AdminURL("attendance:import-progress", _import, note="htmx partial"),

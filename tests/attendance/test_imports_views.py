@@ -181,3 +181,15 @@ def test_other_orgs_import_is_404(client_as_admin, org):
     other = OrganizationFactory()
     imp = AttendanceImport.objects.create(org=other, file_name="x.csv", file_sha256="2" * 64)
     assert client_as_admin.get(_url("import-detail", org, imp)).status_code == 404
+
+
+def test_admin_sets_the_minutes_threshold(client_as_admin, org):
+    response = client_as_admin.post(_url("import-threshold", org), {"minutes": "25"})
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.attended_after_minutes == 25
+    client_as_admin.post(_url("import-threshold", org), {"minutes": "-3"})
+    org.refresh_from_db()
+    assert org.attended_after_minutes == 25
+    page = client_as_admin.get(_url("import-new", org))
+    assert b'value="25"' in page.content
