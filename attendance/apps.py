@@ -7,7 +7,7 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         from astn.accounts.export import register_export_section
         from astn.notifications import settings_sections
-        from attendance import receivers, selectors, widgets
+        from attendance import import_panels, receivers, selectors, widgets
         from events import extensions, signals
 
         extensions.register_event_panel(
@@ -55,6 +55,7 @@ class AttendanceConfig(AppConfig):
         )
         self._ready_after_the_event()
         _register_import_sweep()
+        import_panels.register()
 
     def _ready_after_the_event(self) -> None:
         """#6: "Did you attend?" prompts, signed links, dashboard cards, check-in panel."""

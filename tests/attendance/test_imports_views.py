@@ -193,3 +193,15 @@ def test_admin_sets_the_minutes_threshold(client_as_admin, org):
     assert org.attended_after_minutes == 25
     page = client_as_admin.get(_url("import-new", org))
     assert b'value="25"' in page.content
+
+
+def test_admins_find_imports_on_the_org_page_and_in_settings(
+    client_as_admin, client_as_member, org
+):
+    org_page = client_as_admin.get(f"/orgs/{org.slug}/")
+    assert _url("import-new", org).encode() in org_page.content
+    settings_page = client_as_admin.get(f"/orgs/{org.slug}/admin/settings/")
+    assert _url("import-threshold", org).encode() in settings_page.content
+    assert (
+        _url("import-new", org).encode() not in client_as_member.get(f"/orgs/{org.slug}/").content
+    )
