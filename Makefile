@@ -65,6 +65,7 @@ bench: install
 	$(PY) -m astn.devservices exec -- $(PY) bench/notifications.py
 	$(PY) bench/matching.py
 	$(PY) -m astn.devservices exec -- $(PY) bench/imports.py
+	$(PY) -m astn.devservices exec -- $(PY) bench/events_list.py
 
 # Needs Debian's redis-server (`.ci/run` installs it); starts and stops everything itself.
 prod-smoke: install assets

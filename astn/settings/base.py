@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "astn.accounts.middleware.ViewerTimezoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "astn.core.middleware.ContentSecurityPolicyMiddleware",
 ]

@@ -10,27 +10,31 @@ from __future__ import annotations
 import zoneinfo
 
 from django import template
+from django.utils import timezone as dj_timezone
 
-from astn.core.timezones import is_zone
+from astn.core.timezones import is_zone, zone_or_none
 from events.markup import render_markdown
 
 register = template.Library()
 
 
 def viewer_zone(user) -> str | None:
-    """Return the viewer's IANA zone from their profile, or None for visitors."""
+    """Return the viewer's IANA zone, or None for visitors.
+
+    `ViewerTimezoneMiddleware` has activated it for the request; read it from there
+    (no profile query, no zone validation per row).
+    """
     if not getattr(user, "is_authenticated", False):
         return None
-    profile = getattr(user, "profile", None)
-    zone = getattr(profile, "timezone", "") or ""
-    return zone if is_zone(zone) else None
+    name = dj_timezone.get_current_timezone_name()
+    return name if is_zone(name) else None
 
 
 def event_times(event, user) -> dict:
     """Return the event's start/end in the viewer's zone and in the event's own zone."""
-    event_tz = zoneinfo.ZoneInfo(event.timezone)
+    event_tz = zone_or_none(event.timezone) or zoneinfo.ZoneInfo("UTC")
     viewer = viewer_zone(user) or event.timezone
-    viewer_tz = zoneinfo.ZoneInfo(viewer)
+    viewer_tz = zone_or_none(viewer) or event_tz
     start, end = event.start.astimezone(viewer_tz), event.end.astimezone(viewer_tz)
     own_start, own_end = event.start.astimezone(event_tz), event.end.astimezone(event_tz)
     return {
