@@ -123,6 +123,9 @@ def seed(*, stdout) -> None:
         people.append((member, tz, answer, topics, index))
     now = timezone.now()
     this_month = timezone.localtime(now, community.tz).date().replace(day=1)
+    if now >= community.deadline_for(this_month):
+        # Past this month's deadline: the open round is next month's, this one is history.
+        this_month = (this_month + datetime.timedelta(days=32)).replace(day=1)
     for back in (3, 2, 1):
         month = _months_back(this_month, back)
         round_ = Round.objects.create(

@@ -193,6 +193,7 @@ class RoundDetailView(CommunityAdminMixin, TemplateView):
             signed_up=participants.filter(intake_completed_at__isnull=False).count(),
             invited=participants.count(),
             reschedule_form=RescheduleForm(),
+            now=timezone.now(),
         )
         return context
 

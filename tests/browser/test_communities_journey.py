@@ -217,3 +217,29 @@ def test_organiser_creates_people_join_match_and_meet(live_server, browser):
     admin.set_viewport_size({"width": 1280, "height": 900})
     admin.reload()
     shot(admin, "13-dashboard-1280")
+
+
+def test_demo_community_looks_alive(live_server, browser):
+    import io
+
+    from communities import demo
+    from communities.models import Round
+
+    org = OrganizationFactory(slug=demo.ORG_SLUG, name="Effective Giving Online")
+    maya = UserFactory(name="Maya Lindqvist", email="maya@astn.example")
+    AdminMembershipFactory(org=org, user=maya)
+    demo.seed(stdout=io.StringIO())
+    community = Community.objects.get(slug=demo.SLUG)
+    past = Round.objects.filter(community=community, status="matched").first()
+    page = open_as(browser, live_server, maya)
+    base = f"{live_server.url}/orgs/{org.slug}/admin/communities/{community.pk}/"
+    for width, viewport in (("1280", None), ("390", PHONE)):
+        if viewport:
+            page.set_viewport_size(viewport)
+        page.goto(base)
+        page.get_by_role("heading", name="Rounds").wait_for()
+        shot(page, f"20-demo-dashboard-{width}")
+        page.goto(f"{base}rounds/{past.pk}/")
+        shot(page, f"21-demo-round-{width}")
+    page.goto(f"{live_server.url}/orgs/{org.slug}/admin/communities/")
+    shot(page, "22-demo-list-390")

@@ -30,3 +30,25 @@ def test_demo_community_has_past_rounds_and_an_open_round_once():
 def test_demo_without_its_org_does_nothing():
     demo.seed(stdout=io.StringIO())
     assert not Community.objects.exists()
+
+
+def test_demo_pages_render_for_the_organiser():
+    from django.test import Client
+
+    from tests.factories.accounts import UserFactory
+    from tests.factories.orgs import AdminMembershipFactory
+
+    org = OrganizationFactory(slug=demo.ORG_SLUG, name="Effective Giving Online")
+    admin = UserFactory()
+    AdminMembershipFactory(org=org, user=admin)
+    demo.seed(stdout=io.StringIO())
+    community = Community.objects.get(slug=demo.SLUG)
+    client = Client()
+    client.force_login(admin)
+    base = f"/orgs/{org.slug}/admin/communities/{community.pk}/"
+    page = client.get(base)
+    assert page.status_code == 200
+    assert "signed up for" in page.content.decode()
+    for round_ in Round.objects.filter(community=community):
+        assert client.get(f"{base}rounds/{round_.pk}/").status_code == 200
+    assert client.get(f"/join/{community.slug}/").status_code == 200
