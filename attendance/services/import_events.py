@@ -11,7 +11,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
@@ -50,7 +50,7 @@ def events_match(
     """Match each of `refs` to an org event (read-only); `event` is the admin's choice."""
     if event is not None:
         return [EventMatch(ref, event, "chosen") for ref in refs]
-    days = {r.start.date() if r.start else r.day for r in refs} - {None}
+    days: set[date] = {d for r in refs if (d := r.start.date() if r.start else r.day)}
     titles = {r.title.lower() for r in refs if r.title and not (r.start or r.day)}
     candidates = list(
         Event.objects.for_org(org)

@@ -65,7 +65,9 @@ def _insert_sql(
     its model default as a parameter, so a field another app adds later cannot break it.
     Placeholders are named `%(c0)s`, `%(c1)s`, ...; add your own names to the dict.
     """
-    columns, exprs, params = [], [], {}
+    columns: list[str] = []
+    exprs: list[str] = []
+    params: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
@@ -304,24 +306,29 @@ def attendance_apply(
                 "field": "x.field",
                 "old": "x.old",
                 "new": "x.new",
-                "source": "'import'",
-                "actor_id": Param(actor_id),
+                "source": "x.source",
+                "actor_id": "CASE WHEN x.applied THEN %(actor)s::bigint END",
                 "at": Param(now),
-                "applied": "true",
+                "applied": "x.applied",
             },
         )
+        # An import that overrules a member's own answer keeps that answer as a refused
+        # self-report (`applied=False`): the check-in list shows it as a conflict to settle.
         c.execute(
             f"""
             INSERT INTO {change} ({columns})
             SELECT {exprs} FROM {TARGET} t
             CROSS JOIN LATERAL (VALUES
-                ('rsvp', t.old_rsvp, 'going', t.apply_rsvp),
+                ('rsvp', t.old_rsvp, 'going', t.apply_rsvp, 'import', true),
                 ('attended', {_bool_text("t.old_attended")}, {_bool_text("t.attended")},
-                 t.apply_attended)
-            ) AS x(field, old, new, applies)
+                 t.apply_attended, 'import', true),
+                ('attended', {_bool_text("t.attended")}, {_bool_text("t.old_attended")},
+                 t.apply_attended AND t.old_attended_source = 'self'
+                 AND t.old_attended IS NOT NULL, 'self', false)
+            ) AS x(field, old, new, applies, source, applied)
             WHERE {applied} AND x.applies
             """,
-            params,
+            {**params, "actor": actor_id},
         )
         ledger_rows = c.rowcount
         columns, exprs, params = _insert_sql(
@@ -354,10 +361,12 @@ def attendance_apply(
                 count(DISTINCT event_id),
                 count(*) FILTER (WHERE attended),
                 count(*) FILTER (WHERE attended = false),
-                count(*) FILTER (WHERE outranked)
+                count(*) FILTER (WHERE outranked),
+                count(*) FILTER (WHERE apply_attended AND old_attended_source = 'self'
+                                 AND old_attended IS NOT NULL)
             FROM {TARGET}"""
         )
-        people, matched, events, attended, no_shows, outranked = c.fetchone()
+        people, matched, events, attended, no_shows, outranked, conflicts = c.fetchone()
     return {
         "people": people,
         "matched": matched,
@@ -366,7 +375,8 @@ def attendance_apply(
         "no_shows": no_shows,
         "new_records": created,
         "updated_records": updated,
-        "changes": ledger_rows,
+        "changes": ledger_rows - conflicts,
+        "conflicts": conflicts,
         "kept_more_trusted": outranked,
     }
 
@@ -432,6 +442,15 @@ def attendance_undo(
             {**params, "now": now, "imp": imp.pk},
         )
         written += c.rowcount
+        # The conflicts the import raised (a member's answer it overruled) are moot now.
+        c.execute(
+            f"""UPDATE {change} SET settled_at = %(now)s, settled_by_id = %(actor)s
+            WHERE applied = false AND settled_at IS NULL AND source = 'self' AND at = %(run_at)s
+            AND attendance_id IN (
+                SELECT attendance_id FROM {undo} WHERE attendance_import_id = %(imp)s
+            )""",
+            {"now": now, "actor": actor_id, "run_at": run_at, "imp": imp.pk},
+        )
         for field, value, source, extra in (
             ("attended", "attended", "attended_source", "attended_at"),
             ("rsvp", "rsvp", "rsvp_source", "rsvp_at"),

@@ -107,12 +107,17 @@ def test_import_overrides_self_report_and_undo_restores_it(org, admin, webinar, 
     imp = run(org, admin, F.zoom_webinar(start=_local(webinar), attended=ps))
     a.refresh_from_db()
     assert (a.attended, a.attended_source) == (True, "import")
+    # The member's own "no" is kept as a conflict for the check-in list.
+    conflict = AttendanceChange.objects.open_conflicts().get(attendance=a)
+    assert (conflict.source, conflict.new) == ("self", "false")
+    assert imp.counts["conflicts"] == 1
     written = import_undo(imp=imp, user=admin)
     a.refresh_from_db()
     assert (a.attended, a.attended_source) == (False, "self")
     created = Attendance.objects.get(event=webinar, membership__email=ps[1].email)
     assert (created.attended, created.rsvp) == (None, "none")
     assert written == 3  # two attended reverts + one RSVP revert
+    assert not AttendanceChange.objects.open_conflicts().filter(attendance=a).exists()
     imp.refresh_from_db()
     assert imp.status == AttendanceImport.Status.UNDONE
 
