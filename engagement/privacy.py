@@ -99,8 +99,8 @@ def ai_results_withdraw(*, user) -> int:
     """Replace the AI results of `user`'s memberships by the rules result, at once.
 
     Called when the member opts out of AI classification; the next recompute keeps
-    them on rules. Returns how many scores changed. What was sent stays visible on
-    /me/engagement/ until the next recompute clears it.
+    them on rules. Returns how many scores changed. The stored copy of what was sent
+    and answered is dropped too (the export no longer holds it).
     """
     from engagement.services.apply import Proposal, proposal_apply
 
@@ -124,6 +124,7 @@ def ai_results_withdraw(*, user) -> int:
         )
         snapshot = proposal_apply(score, proposal, now=now, is_new=False)
         score.llm_hash = ""
+        score.llm_sent, score.llm_answer = {}, {}
         score.save()
         if snapshot:
             snapshots.append(snapshot)

@@ -8,13 +8,18 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from astn.accounts.models import PrivacySettings
-from engagement.models import EngagementScore
+from engagement.models import EngagementScore, Level
 from engagement.scoring.signals import SIGNAL_LABELS
 from engagement.services.optout import ai_opt_out_set
 
 
 def _rows(payload: dict) -> list[tuple[str, object]]:
-    return [(SIGNAL_LABELS.get(k, k), v) for k, v in payload.items() if k != "key"]
+    """(label, value) in the documented order (jsonb does not keep the order we wrote)."""
+    return [(label, payload[key]) for key, label in SIGNAL_LABELS.items() if key in payload]
+
+
+def _level_label(code) -> str:
+    return Level(code).label if code in Level.values else str(code or "")
 
 
 class MyEngagementView(LoginRequiredMixin, TemplateView):
@@ -40,6 +45,7 @@ class MyEngagementView(LoginRequiredMixin, TemplateView):
                     "org": score.membership.org,
                     "sent": _rows((score.llm_sent or {}).get("member") or {}),
                     "signals": _rows(score.signals or {}),
+                    "answer_level": _level_label((score.llm_answer or {}).get("level")),
                 }
                 for score in scores
             ],
