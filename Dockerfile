@@ -27,7 +27,8 @@ COPY . .
 COPY --from=assets /src/var/vendor /app/var/vendor
 # collectstatic needs settings to load; these placeholders never reach runtime.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/none \
-    REDIS_URL=redis://build:6379/0 python manage.py collectstatic --noinput -v 0 \
+    REDIS_URL=redis://build:6379/0 FIELD_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    python manage.py collectstatic --noinput -v 0 \
     && mkdir -p /app/var/mail /app/var/uploads && chown -R astn /app/var
 USER astn
 EXPOSE 8000

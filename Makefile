@@ -17,7 +17,8 @@ MYPY := ASTN_DEVSERVICES_AUTOSTART=0 $(VENV)/bin/mypy
 
 # mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
 TYPED := $(shell find astn orgs events attendance engagement communities crm \
-	\( -name 'services.py' -o -name 'selectors*.py' -o -name 'tasks.py' -o -path '*/services/*.py' \) \
+	\( -name 'services.py' -o -name 'selectors*.py' -o -name 'tasks.py' -o -path '*/services/*.py' \
+	-o -path '*/selectors/*.py' \) \
 	-not -path '*/migrations/*' 2>/dev/null | sort)
 
 help:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from astn.notifications.errors import LinkError
+
 
 class RsvpError(Exception):
     """An RSVP that cannot be recorded; the message says why, in words a member understands."""
@@ -38,3 +40,12 @@ class EventMessageError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class LinkRevoked(LinkError):
+    """A signed attendance link is genuine, but what it names is gone or no longer theirs."""
+
+    def __init__(
+        self, message: str = "This link no longer works: the RSVP it was for has gone."
+    ) -> None:
+        super().__init__(message)

@@ -7,6 +7,11 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from astn.core import schedule
         from events import panels
+        from orgs.permissions import OrgPermission, permissions
+
+        permissions.register(
+            OrgPermission("events.manage", "Create, edit, publish and cancel events; check-in")
+        )
 
         schedule.register(
             schedule.Job(

@@ -3,8 +3,13 @@
 The key is `settings.FIELD_ENCRYPTION_KEY` — one or more comma-separated Fernet keys;
 the first encrypts, all decrypt, so a key can be rotated by putting the new one first.
 When it is unset the key is derived from `SECRET_KEY` (and `SECRET_KEY_FALLBACKS`
-decrypt), so a development checkout works with no set-up; production should set it,
-because rotating `SECRET_KEY` alone would otherwise need the fallbacks kept.
+decrypt), so a development checkout works with no set-up; production refuses to
+start without it (`astn/settings/production.py`), so rotating `SECRET_KEY` never
+makes the stored keys unreadable.
+
+Rotating: put the new key first (`FIELD_ENCRYPTION_KEY=new,old`), deploy, run
+`manage.py rotate_luma_keys` (re-encrypts every stored key with the first one,
+`MultiFernet.rotate`), then drop the old key.
 """
 
 from __future__ import annotations
@@ -15,9 +20,7 @@ import hashlib
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
-
-class SecretUnreadable(Exception):
-    """A stored secret can no longer be decrypted (the encryption key changed)."""
+from events.errors import SecretUnreadable as SecretUnreadable
 
 
 def _derived_key(secret_key: str) -> bytes:
@@ -53,6 +56,16 @@ def decrypt(token: str) -> str:
             "The stored key can no longer be read (the server's encryption key changed). "
             "Enter it again."
         ) from None
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt `token` with the first key; raise SecretUnreadable if no key can read it."""
+    if not token:
+        return ""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except (InvalidToken, ValueError):
+        raise SecretUnreadable("No configured key can read this secret.") from None
 
 
 def mask(plaintext: str) -> str:

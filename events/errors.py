@@ -17,3 +17,7 @@ class SyncError(Exception):
 
 class SourceError(Exception):
     """A calendar source (lu.ma key, iCal URL) could not be saved; the message says why."""
+
+
+class SecretUnreadable(Exception):
+    """A stored secret can no longer be decrypted (the encryption key changed)."""

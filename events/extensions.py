@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from astn.core.registry import Registry
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -49,21 +51,21 @@ class EventPanel:
     slot: str = "side"
 
 
-_PANELS: dict[str, EventPanel] = {}
+event_panels: Registry[EventPanel] = Registry("event page panels")
 _GOING_CHECKS: list[Callable[[Event, object], bool]] = []
 _GOING_COUNTERS: list[Callable[[Iterable[Event]], dict[int, int]]] = []
 _CAPACITY_FLOORS: list[Callable[[Event], int]] = []
 
 
 def register_event_panel(panel: EventPanel) -> None:
-    """Add (or replace, by name) a panel on the event detail page."""
-    _PANELS[panel.name] = panel
+    """Add a panel on the event detail page (= `event_panels.register(panel)`)."""
+    event_panels.register(panel)
 
 
 def event_panels_for(request: HttpRequest, event: Event) -> dict[str, list[dict]]:
     """Return render-ready panels by slot: {"side": [...], "main": [...]}, each in order."""
     slots: dict[str, list[dict]] = {"side": [], "main": []}
-    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+    for panel in event_panels:
         context = panel.context(request, event)
         if context is not None:
             slots.setdefault(panel.slot, []).append({"panel": panel, "context": context})

@@ -11,12 +11,14 @@ from django.db import models
 from django.utils import timezone as dj_timezone
 
 from astn.accounts.models import validate_timezone
+from astn.core.scope import OrgScopedQuerySet
 from orgs.models import Organization
 
 
-class EventQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class EventQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view, filter by `for_org(org)`."""
+
+    org_path = "org"
 
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -133,9 +135,8 @@ class Event(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class SyncLogQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class SyncLogQuerySet(OrgScopedQuerySet):
+    org_path = "org"
 
 
 class SyncLog(models.Model):

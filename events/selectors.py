@@ -13,20 +13,21 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone as dj_timezone
 
+from astn.accounts.types import User, Viewer
 from events.models import Event, SyncLog
 from orgs.models import Membership, Organization
+from orgs.permissions import has_org_permission, org_permission_require
 
 # How far back the org feed reaches: recent history stays in subscribers' calendars.
 FEED_HISTORY = timedelta(days=90)
 
 
-def is_org_admin(*, user, org: Organization) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.admins().filter(org=org, user=user).exists()
+def is_org_admin(*, user: Viewer, org: Organization) -> bool:
+    """Whether `user` is an admin of `org` (the one check lives in `orgs.permissions`)."""
+    return has_org_permission(user=user, org=org)
 
 
-def access_event(*, user, org: Organization, event_id: int) -> Event:
+def access_event(*, user: Viewer, org: Organization, event_id: int) -> Event:
     """Return a visible event of `org` for a member page; drafts only for its admins."""
     event = Event.objects.for_org(org).select_related("org").filter(pk=event_id).first()
     if event is None:
@@ -36,8 +37,13 @@ def access_event(*, user, org: Organization, event_id: int) -> Event:
     return event
 
 
-def access_event_as_admin(*, org: Organization, event_id: int) -> Event:
-    """Return any event of `org` (the caller already checked the user is its admin)."""
+def access_event_as_admin(*, org: Organization, event_id: int, user: Viewer | None = None) -> Event:
+    """Return any event of `org`, drafts included, for someone who may manage its events.
+
+    The permission is proven, not assumed: by `user`, or (without one) by the scope an
+    org-admin view opened (`orgs.permissions.org_permission_require`).
+    """
+    org_permission_require(org=org, permission="events.manage", user=user)
     event = Event.objects.for_org(org).select_related("org").filter(pk=event_id).first()
     if event is None:
         raise Http404("No such event")
@@ -105,14 +111,14 @@ def event_admin_counts(*, org: Organization) -> dict[str, int]:
     )
 
 
-def my_orgs(*, user) -> QuerySet[Organization]:
+def my_orgs(*, user: User) -> QuerySet[Organization]:
     """The orgs `user` is a member (or admin) of now."""
     return Organization.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.MEMBER
     )
 
 
-def event_list_for_user(*, user, upcoming: bool = True) -> QuerySet[Event]:
+def event_list_for_user(*, user: User, upcoming: bool = True) -> QuerySet[Event]:
     """Published/cancelled events of all the orgs `user` belongs to (upcoming or past)."""
     events = Event.objects.visible().filter(org__in=my_orgs(user=user)).select_related("org")
     if upcoming:

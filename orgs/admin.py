@@ -1,20 +1,32 @@
-"""Django admin for staff: orgs, memberships and invite links, across orgs."""
+"""Django admin for staff: orgs, memberships and invite links, across orgs.
+
+Role and status of a membership are never edited as plain fields here: the
+actions go through the services (`membership_role_set`, `membership_remove`), so
+the last-admin rule holds and `membership_left` is sent (seats go to the waitlist).
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
 
+from orgs.errors import OrgsError
 from orgs.models import InviteLink, Membership, Organization
+from orgs.services import membership_remove, membership_role_set
+
+# Changed only through the actions below (services), never as form fields.
+SERVICE_FIELDS = ("role", "status")
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ("user", "email", "name", "role", "status", "source", "joined_at")
     raw_id_fields = ("user", "invite_link")
+    readonly_fields = SERVICE_FIELDS
     extra = 0
     show_change_link = True
+    can_delete = False
     classes = ("collapse",)
 
     def get_queryset(self, request):
@@ -110,12 +122,56 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("email", "name", "user__email", "user__name", "org__name", "org__slug")
     list_select_related = ("org", "user")
     raw_id_fields = ("user", "org", "invite_link")
-    readonly_fields = ("created_at", "anonymised_at")
+    readonly_fields = ("created_at", "anonymised_at", *SERVICE_FIELDS)
     date_hierarchy = "joined_at"
+    actions = ("make_admin", "make_member", "remove_from_org")
 
     @admin.display(boolean=True, description="account", ordering="user")
     def has_account(self, obj: Membership) -> bool:
         return obj.user_id is not None
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A deleted row would skip membership_left; "Remove from org" keeps the history.
+        return False
+
+    def _each(self, request, queryset, change, done: str) -> None:
+        changed = 0
+        for membership in queryset.select_related("org", "user"):
+            try:
+                change(membership)
+            except OrgsError as error:
+                self.message_user(request, f"{membership}: {error}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Make admin of their org", permissions=["change"])
+    def make_admin(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda m: membership_role_set(membership=m, role="admin", acting_user=request.user),
+            "made admin",
+        )
+
+    @admin.action(description="Make plain member (never the last admin)", permissions=["change"])
+    def make_member(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda m: membership_role_set(membership=m, role="member", acting_user=request.user),
+            "made plain member",
+        )
+
+    @admin.action(description="Remove from org (never the last admin)", permissions=["change"])
+    def remove_from_org(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda m: membership_remove(membership=m, acting_user=request.user),
+            "removed",
+        )
 
 
 @admin.register(InviteLink)

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from django.http import HttpRequest
+
+from astn.core.registry import Registry
 
 ORG_PAGE_SLOTS = ("main", "side", "actions")
 
@@ -70,27 +71,8 @@ class SettingsSection:
     context: Callable[[HttpRequest, object], dict | None]
 
 
-T = TypeVar("T", OrgPagePanel, SettingsSection)
-
-
-class Registry(Generic[T]):
-    """Named, ordered contributions; registering a name again replaces it (safe on reload)."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, T] = {}
-
-    def register(self, item: T) -> None:
-        self._items[item.name] = item
-
-    def unregister(self, name: str) -> None:
-        self._items.pop(name, None)
-
-    def items(self) -> list[T]:
-        return sorted(self._items.values(), key=lambda item: (item.order, item.name))
-
-
-org_page_panels: Registry[OrgPagePanel] = Registry()
-settings_sections: Registry[SettingsSection] = Registry()
+org_page_panels: Registry[OrgPagePanel] = Registry("org page panels")
+settings_sections: Registry[SettingsSection] = Registry("org settings sections")
 
 
 def org_page_panels_for(request: HttpRequest, org, membership) -> dict[str, list[dict]]:

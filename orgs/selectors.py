@@ -28,12 +28,13 @@ from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sq
 from django.http import Http404
 
 from astn.accounts.models import Profile
+from astn.accounts.types import User, Viewer
 from orgs.models import SEARCH_CONFIG, InviteLink, Membership, Organization, org_search_vector
 
 EARTH_RADIUS_KM = 6371.0
 
 
-def membership_get(*, user, org: Organization) -> Membership | None:
+def membership_get(*, user: Viewer, org: Organization) -> Membership | None:
     """Return the user's membership row in `org` (any status), or None."""
     if not user.is_authenticated:
         return None
@@ -48,23 +49,24 @@ def access_org(*, slug: str) -> Organization:
         raise Http404("No such organisation") from None
 
 
-def access_org_as_admin(*, user, slug: str) -> tuple[Organization, Membership]:
-    """Return (org, the admin's membership) or raise Http404 for anyone not an admin of it."""
-    if not user.is_authenticated:
-        raise Http404("No such organisation")
-    membership = (
-        Membership.objects.select_related("org")
-        .filter(
-            org__slug=slug,
-            user=user,
-            role=Membership.Role.ADMIN,
-            status=Membership.Status.MEMBER,
-        )
-        .first()
-    )
+def access_org_as_admin(*, user: Viewer, slug: str) -> tuple[Organization, Membership]:
+    """Return (org, the admin's membership) or raise Http404 for anyone not an admin of it.
+
+    The check itself is `orgs.permissions.org_membership_with_permission` (the only one).
+    """
+    from orgs.permissions import org_membership_with_permission
+
+    membership = org_membership_with_permission(user=user, slug=slug)
     if membership is None:
         raise Http404("No such organisation")
     return membership.org, membership
+
+
+def is_org_admin(*, user: Viewer, org: Organization) -> bool:
+    """Whether `user` is an admin of `org` (False for anonymous visitors)."""
+    from orgs.permissions import has_org_permission
+
+    return has_org_permission(user=user, org=org)
 
 
 def access_membership_as_admin(*, org: Organization, membership_id: int) -> Membership:
@@ -183,7 +185,7 @@ def org_member_list_for_settings(*, org: Organization) -> QuerySet[Membership]:
     )
 
 
-def membership_list_for_user(*, user) -> QuerySet[Membership]:
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The orgs a user is a member of now, for the dashboard."""
     return (
         Membership.objects.filter(user=user, status=Membership.Status.MEMBER)
@@ -192,7 +194,7 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
-def contact_membership_list_for_user(*, user) -> QuerySet[Membership]:
+def contact_membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """Orgs that know the user as a contact (e.g. from an attendance sheet) but not as a member."""
     return (
         Membership.objects.filter(user=user, status=Membership.Status.CONTACT)
@@ -218,7 +220,7 @@ def _interest_terms(profile) -> list[str]:
     return list(seen)[:40]
 
 
-def org_suggestions(*, user, limit: int = 4) -> list[Suggestion]:
+def org_suggestions(*, user: User, limit: int = 4) -> list[Suggestion]:
     """Return discoverable orgs the user may want to join, best first, with the reasons why.
 
     Scores nearness (only when the member opted in to share a location), the same
@@ -279,7 +281,7 @@ def org_suggestions(*, user, limit: int = 4) -> list[Suggestion]:
     return suggestions
 
 
-def membership_export_for_user(*, user) -> list[dict]:
+def membership_export_for_user(*, user: User) -> list[dict]:
     """The user's memberships for `/me/export/`: only what is about them, no other people."""
     return [
         {
@@ -299,7 +301,7 @@ def membership_export_for_user(*, user) -> list[dict]:
     ]
 
 
-def membership_deletion_notes(*, user) -> list[str]:
+def membership_deletion_notes(*, user: User) -> list[str]:
     """Sentences for the account-deletion page: what happens to the user's memberships."""
     count = Membership.objects.filter(user=user).count()
     if not count:
@@ -322,7 +324,7 @@ def membership_deletion_notes(*, user) -> list[str]:
     return notes
 
 
-def muted_membership_list_for_user(*, user) -> QuerySet[Membership]:
+def muted_membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The orgs a member has muted (no announcements, digest entries or reminders from them)."""
     return (
         Membership.objects.filter(user=user, status=Membership.Status.MEMBER, muted=True)

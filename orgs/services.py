@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from astn.accounts.models import User, normalize_email
+from orgs.errors import OrgsError
 from orgs.models import InviteLink, Membership, Organization
+from orgs.permissions import has_org_permission
 from orgs.signals import membership_left
 
 ORG_EDITABLE_FIELDS = (
@@ -31,18 +33,6 @@ ORG_EDITABLE_FIELDS = (
     "is_online",
     "discoverable",
 )
-
-
-class OrgsError(Exception):
-    """A write the person asked for cannot happen; `str(error)` says why, in plain words.
-
-    `code` names the reason for callers that pick a page or a status by it.
-    """
-
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def _lock_org(org: Organization) -> Organization:
@@ -216,6 +206,30 @@ def _send_membership_left(*, membership_ids: list[int], reason: str) -> None:
     transaction.on_commit(send)
 
 
+def _may_manage_members(*, org: Organization, acting_user: User) -> bool:
+    """An admin of the org, or platform staff allowed to change memberships (Django admin)."""
+    if acting_user.is_active and acting_user.has_perm("orgs.change_membership"):
+        return True
+    return has_org_permission(user=acting_user, org=org, permission="org.settings")
+
+
+def _require_manager(*, org: Organization, acting_user: User) -> None:
+    if not _may_manage_members(org=org, acting_user=acting_user):
+        raise OrgsError(
+            f"Only admins of {org.name} can change who is an admin or a member.",
+            code="forbidden",
+        )
+
+
+def _mark_left(membership: Membership, *, reason: str) -> Membership:
+    membership.status = Membership.Status.LEFT
+    membership.role = Membership.Role.MEMBER
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["status", "role", "left_at"])
+    _send_membership_left(membership_ids=[membership.pk], reason=reason)
+    return membership
+
+
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> Membership:
     """Mark the membership `left`, keeping the row and everything hanging off it.
@@ -233,12 +247,30 @@ def membership_leave(*, membership: Membership) -> Membership:
             f"You are the last admin of {org.name}. Make someone else an admin before you leave.",
             code="last_admin",
         )
-    membership.status = Membership.Status.LEFT
-    membership.role = Membership.Role.MEMBER
-    membership.left_at = timezone.now()
-    membership.save(update_fields=["status", "role", "left_at"])
-    _send_membership_left(membership_ids=[membership.pk], reason="left")
-    return membership
+    return _mark_left(membership, reason="left")
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, acting_user: User) -> Membership:
+    """Take someone off the org's member list (status `left`, reason "removed").
+
+    Same rules as leaving — never the last admin — and the same `membership_left`
+    signal, so their seats go to the waitlist. `acting_user` must be an admin of the
+    org or staff with the Django admin's change-membership permission (`OrgsError`,
+    code `forbidden`).
+    """
+    org = _lock_org(membership.org)
+    _require_manager(org=org, acting_user=acting_user)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.MEMBER:
+        raise OrgsError(f"{membership.display_name} is not a member.", code="not_member")
+    if membership.is_admin and not _other_admins_exist(membership):
+        raise OrgsError(
+            f"{membership.display_name} is the last admin of {org.name} and cannot be "
+            "removed. Make someone else an admin first.",
+            code="last_admin",
+        )
+    return _mark_left(membership, reason="removed")
 
 
 @transaction.atomic
@@ -246,12 +278,14 @@ def membership_role_set(*, membership: Membership, role: str, acting_user: User)
     """Promote a member to admin or demote an admin to member.
 
     Only active members with an account can be admins. The last admin cannot be
-    demoted (`OrgsError`, code `last_admin`). The caller has checked that
-    `acting_user` is an admin of the org and has recently re-authenticated.
+    demoted (`OrgsError`, code `last_admin`). `acting_user` must be an admin of the
+    org (checked here, under the org lock) or staff with the Django admin's
+    change-membership permission (code `forbidden`); views add re-authentication.
     """
     if role not in Membership.Role.values:
         raise OrgsError("Unknown role.")
     org = _lock_org(membership.org)
+    _require_manager(org=org, acting_user=acting_user)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Membership.Status.MEMBER or membership.user_id is None:
         raise OrgsError("Only current members with an account can be admins.", code="not_member")

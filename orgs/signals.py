@@ -8,13 +8,14 @@ from django.dispatch import Signal
 membership_left = Signal()
 """
 Sent after the transaction commits, once for each membership that stopped being a
-member of its org: the person left (`membership_leave`) or deleted their account
+member of its org: the person left (`membership_leave`), an admin or staff took them
+off the list (`membership_remove`), or they deleted their account
 (`memberships_anonymise_for_user`; the membership is then already anonymised).
 
 Keyword arguments:
 
 - ``membership``: the `orgs.models.Membership`, as saved.
-- ``reason``: ``"left"`` or ``"account_deleted"``.
+- ``reason``: ``"left"``, ``"removed"`` or ``"account_deleted"``.
 
 Attendance listens to give the person's seats at upcoming events to the waitlist.
 """

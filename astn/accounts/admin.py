@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from astn.accounts.models import NotificationSettings, PrivacySettings, Profile, User
+from astn.accounts.views import admin_login
 
 
 class ProfileInline(admin.StackedInline):
@@ -89,3 +90,7 @@ class PrivacySettingsAdmin(admin.ModelAdmin):
     )
     search_fields = ("user__email", "user__name")
     raw_id_fields = ("user",)
+
+
+# Staff sign in through allauth (rate-limited), not through a second, unlimited form.
+admin.site.login = admin_login  # type: ignore[method-assign]

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from astn.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class DeletionStep:
@@ -35,18 +37,18 @@ class DeletionStep:
     describe: Callable[[Any], list[str]] | None = None
 
 
-_STEPS: dict[str, DeletionStep] = {}
+steps: Registry[DeletionStep] = Registry("deletion steps")
 
 
 def register_deletion_step(
     name: str, fn: Callable[[Any], None], *, describe: Callable[[Any], list[str]] | None = None
 ) -> None:
-    """Add (or replace) the step `name`, run for every deleted account before the user row goes."""
-    _STEPS[name] = DeletionStep(name=name, run=fn, describe=describe)
+    """Add the step `name`, run for every deleted account before the user row goes."""
+    steps.register(DeletionStep(name=name, run=fn, describe=describe))
 
 
 def deletion_steps() -> list[DeletionStep]:
-    return [_STEPS[name] for name in sorted(_STEPS)]
+    return steps.items()
 
 
 def deletion_notes_for(user) -> list[str]:

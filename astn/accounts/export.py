@@ -16,22 +16,34 @@ the export holds everything about the member, AI results included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from astn.core.registry import Registry
+
 EXPORT_FORMAT = "astn-export/1"
 
-_SECTIONS: dict[str, Callable[[Any], Any]] = {}
+
+@dataclass(frozen=True)
+class ExportPart:
+    """One top-level key of the export: `build(user)` returns its JSON-able value."""
+
+    name: str
+    build: Callable[[Any], Any]
+
+
+parts: Registry[ExportPart] = Registry("export parts")
 
 
 def register_export_section(name: str, fn: Callable[[Any], Any]) -> None:
-    """Add (or replace) the section `name` of every member's export."""
-    _SECTIONS[name] = fn
+    """Add the part `name` of every member's export (= `parts.register(ExportPart(...))`)."""
+    parts.register(ExportPart(name=name, build=fn))
 
 
 def export_sections() -> list[str]:
-    return sorted(_SECTIONS)
+    return parts.names()
 
 
 def export_for_user(user) -> dict:
@@ -43,6 +55,6 @@ def export_for_user(user) -> dict:
         "exported_at": timezone.now(),
         **account_export_for_user(user=user),
     }
-    for name in export_sections():
-        document[name] = _SECTIONS[name](user)
+    for part in parts:
+        document[part.name] = part.build(user)
     return document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from astn.accounts.errors import AccountError as AccountError
 from astn.accounts.models import NotificationSettings, PrivacySettings, Profile, User
 
 
@@ -32,10 +33,6 @@ def profile_timezone_set(*, user: User, timezone: str) -> None:
 
     validate_timezone(timezone)
     Profile.objects.filter(user=user).update(timezone=timezone)
-
-
-class AccountError(Exception):
-    """A change to an account cannot happen; `str(error)` says why, in plain words."""
 
 
 def _check_coordinates(lat: float | None, lng: float | None) -> None:

@@ -6,14 +6,18 @@ import json
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -146,3 +150,17 @@ class AccountDeleteView(LoginRequiredMixin, View):
     def _render(self, request, form, status=200):
         context = {"form": form, "notes": deletion_notes_for(request.user)}
         return render(request, self.template_name, context, status=status)
+
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The Django admin's login page, replaced (DESIGN §12): staff sign in through
+    allauth — its rate limits, lockout after failed attempts, verified email — and
+    come back. A signed-in member who is not staff gets 403, never a second form."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        raise PermissionDenied("Your account has no access to the staff admin.")
+    return redirect_to_login(next_url, login_url=reverse("account_login"))

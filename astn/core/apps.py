@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
+        from astn.core.scope import install_commit_hooks_outside_scope
+
+        install_commit_hooks_outside_scope()
+
         from astn.core.schedule import sync_schedule_after_migrate
 
         # post_migrate is sent per app with models; django-celery-beat's owns the tables.

@@ -2,7 +2,7 @@
 
 An app registers a panel in its `AppConfig.ready()`:
 
-    dashboard.register(Panel(name="upcoming-events", order=20,
+    dashboard.panels.register(Panel(name="upcoming-events", order=20,
                              template="events/partials/_dashboard_upcoming.html",
                              context=upcoming_for_dashboard))
 
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from astn.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -26,17 +28,18 @@ class Panel:
     column: str = "main"  # "main" or "side"
 
 
-_PANELS: dict[str, Panel] = {}
+panels: Registry[Panel] = Registry("dashboard panels")
 
 
 def register(panel: Panel) -> None:
-    _PANELS[panel.name] = panel
+    """Same as `panels.register(panel)` (kept for existing callers)."""
+    panels.register(panel)
 
 
 def panels_for(request: HttpRequest) -> list[dict]:
     """Render-ready panels for the dashboard, in order; panels with no context are skipped."""
     rendered = []
-    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+    for panel in panels:
         context = panel.context(request)
         if context is not None:
             rendered.append({"panel": panel, "context": context})

@@ -3,12 +3,15 @@
 Each job has a `run_job` name (DESIGN §6), the dotted path of its Celery task and
 when it runs. `sync_schedule()` creates or updates one `PeriodicTask` per job
 after every `migrate`; it never touches `enabled`, so a job a staff member paused
-in the admin stays paused. Later issues add their jobs to `JOBS`.
+in the admin stays paused. Apps add their jobs with `register(Job(...))` (the
+`jobs` registry, astn/core/registry.py) from `AppConfig.ready()`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from astn.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -34,25 +37,35 @@ class Job:
     kwargs: dict = field(default_factory=dict)
 
 
-JOBS: list[Job] = [
+jobs: Registry[Job] = Registry("jobs")
+
+for _job in (
     Job(
         name="heartbeat",
         task="astn.core.tasks.heartbeat_task",
         when=Every(minutes=1),
         description="Logs a line every minute: proves beat, the worker and Redis are alive.",
     ),
-]
+    Job(
+        name="pending_tasks",
+        task="astn.core.tasks.pending_tasks_task",
+        when=Every(minutes=1),
+        description="Every minute: sends follow-up tasks the broker could not take when a "
+        "request asked for them (astn/core/services.py).",
+    ),
+):
+    jobs.register(_job)
+
+JOBS = jobs  # the old name; iterate it
 
 
 def jobs_by_name() -> dict[str, Job]:
-    return {job.name: job for job in JOBS}
+    return {job.name: job for job in jobs}
 
 
 def register(job: Job) -> None:
     """Add a job from an app's `AppConfig.ready()` (keeps apps free of core edits)."""
-    if job.name in jobs_by_name():
-        raise ValueError(f"job {job.name!r} is already registered")
-    JOBS.append(job)
+    jobs.register(job)
 
 
 def sync_schedule() -> int:

@@ -36,6 +36,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from astn.notifications.errors import LinkError as LinkError
+from astn.notifications.errors import LinkExpired as LinkExpired
+from astn.notifications.errors import LinkInvalid as LinkInvalid
+
 SALT_PREFIX = "astn.links."
 
 _PURPOSES: dict[str, timedelta] = {
@@ -43,22 +47,6 @@ _PURPOSES: dict[str, timedelta] = {
     # may also keep the header around).
     "unsubscribe": timedelta(days=365),
 }
-
-
-class LinkError(Exception):
-    """A signed link that cannot be used. The message is fit to show to its holder."""
-
-
-class LinkExpired(LinkError):
-    def __init__(self, message: str = "This link has expired.") -> None:
-        super().__init__(message)
-
-
-class LinkInvalid(LinkError):
-    def __init__(
-        self, message: str = "This link is not valid. It may have been cut short."
-    ) -> None:
-        super().__init__(message)
 
 
 def register_purpose(purpose: str, *, max_age: timedelta) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from astn.accounts.models import User
+from astn.accounts.models import NotificationSettings, PrivacySettings, User
 from astn.notifications.models import Notification
 
 
@@ -24,3 +24,14 @@ def access_notification(*, user: User, notification_id: int) -> Notification:
         return Notification.objects.get(pk=notification_id, user=user)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
+
+
+def notification_settings_get(*, user: User) -> NotificationSettings:
+    """The member's email choices, or unsaved defaults: a page that only shows them
+    (GET) never creates the row; the services that save them do."""
+    return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
+
+
+def privacy_settings_get(*, user: User) -> PrivacySettings:
+    """The member's privacy choices, or unsaved defaults (see `notification_settings_get`)."""
+    return PrivacySettings.objects.filter(user=user).first() or PrivacySettings(user=user)

@@ -4,7 +4,7 @@
 orgs a member has muted. So `orgs` registers a section from its `AppConfig.ready()`:
 
     from astn.notifications import settings_sections
-    settings_sections.register(settings_sections.Section(
+    settings_sections.sections.register(settings_sections.Section(
         name="muted-orgs", order=10, title="Muted orgs",
         template="orgs/partials/_settings_muted_orgs.html",
         context=lambda request: {"memberships": muted_memberships(user=request.user)},
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from astn.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Section:
@@ -33,21 +35,22 @@ class Section:
     context: Callable[[HttpRequest], dict | None]
 
 
-_SECTIONS: dict[str, Section] = {}
+sections: Registry[Section] = Registry("me/settings sections")
 
 
 def register(section: Section) -> None:
-    _SECTIONS[section.name] = section
+    """Same as `sections.register(section)` (kept for existing callers)."""
+    sections.register(section)
 
 
 def unregister(name: str) -> None:
-    _SECTIONS.pop(name, None)
+    sections.unregister(name)
 
 
 def sections_for(request: HttpRequest) -> list[dict]:
     """Return the sections to show, in order, each with its rendered-ready context."""
     shown = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name)):
+    for section in sections:
         context = section.context(request)
         if context is not None:
             shown.append({"section": section, "context": context})

@@ -12,10 +12,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
-from astn.accounts.models import NotificationSettings, PrivacySettings, User
+from astn.accounts.models import User
 from astn.notifications import links, selectors, services, settings_sections
 from astn.notifications.forms import NotificationSettingsForm, PrivacySettingsForm
-from astn.notifications.unsubscribe import Category, changes_for, digest_offered
+from astn.notifications.unsubscribe import (
+    Category,
+    categories,
+    category_get,
+    changes_for,
+    digest_offered,
+)
 
 # --- /me/settings/ ------------------------------------------------------------------------
 
@@ -27,8 +33,8 @@ class MemberSettingsView(LoginRequiredMixin, View):
 
     def _forms(self, data=None):
         user = self.request.user
-        prefs, _ = NotificationSettings.objects.get_or_create(user=user)
-        privacy, _ = PrivacySettings.objects.get_or_create(user=user)
+        prefs = selectors.notification_settings_get(user=user)
+        privacy = selectors.privacy_settings_get(user=user)
         return (
             NotificationSettingsForm(data, instance=prefs, prefix="notify"),
             PrivacySettingsForm(data, instance=privacy, prefix="privacy"),
@@ -172,14 +178,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("notification_settings")
         .first()
     )
-    if user is None or category not in Category.values:
+    if user is None or category not in categories:
         return _unsubscribe_error(
             request, links.LinkInvalid("This link no longer works: the account is gone."), 404
         )
-    prefs, _ = NotificationSettings.objects.get_or_create(user=user)
+    prefs = selectors.notification_settings_get(user=user)  # GET writes nothing
     changes = changes_for(prefs, category)
     context = {
-        "category": Category(category),
+        "category": category_get(category),
         "changes": changes,
         "pending": [change for change in changes if change.is_change],
         "settings_url": reverse("notifications:settings"),
@@ -192,7 +198,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_done.html", context)
     if request.method == "POST":
         context["changed"] = services.unsubscribe_apply(user=user, category=category)
-        prefs.refresh_from_db()
+        prefs = selectors.notification_settings_get(user=user)
         context["offer_digest"] = digest_offered(prefs, category)
         context["token"] = token
         return render(request, "notifications/unsubscribe_done.html", context)

@@ -39,3 +39,22 @@ def env_required(name: str, hint: str = "") -> str:
             message += f" {hint}"
         raise ImproperlyConfiguredEnv(message)
     return value
+
+
+def env_fernet_keys(name: str) -> str:
+    """The variable's comma-separated Fernet keys, refused with one line if any is malformed."""
+    import base64
+    import binascii
+
+    keys = env_list(name)
+    for index, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfiguredEnv(
+                f"ASTN configuration error: key {index} of {name} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes)."
+            )
+    return ",".join(keys)

@@ -9,9 +9,17 @@ env_required(
 env_required("ALLOWED_HOSTS", "A comma-separated list, e.g. astn.example.org")
 env_required("DATABASE_URL", "e.g. postgres://astn:secret@db:5432/astn")
 env_required("REDIS_URL", "e.g. redis://redis:6379/0")
+env_required(
+    "FIELD_ENCRYPTION_KEY",
+    "One or more comma-separated Fernet keys, the first one encrypting (lu.ma API keys). "
+    "Generate one with: python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'",
+)
 
 from astn.settings.base import *  # noqa: E402, F403
-from astn.settings.env import env_bool, env_str  # noqa: E402
+from astn.settings.env import env_bool, env_fernet_keys, env_str  # noqa: E402
+
+FIELD_ENCRYPTION_KEY = env_fernet_keys("FIELD_ENCRYPTION_KEY")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

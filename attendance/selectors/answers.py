@@ -11,7 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from astn.accounts.types import User, Viewer
 from astn.notifications import links
+from attendance.errors import LinkRevoked as LinkRevoked
 from attendance.models import Attendance
 from attendance.services.prompts import LINK_PURPOSE
 from events.models import Event
@@ -19,15 +21,6 @@ from orgs.models import Membership
 
 # The dashboard asks about events that ended at most this long ago.
 PENDING_REACH = timedelta(days=14)
-
-
-class LinkRevoked(links.LinkError):
-    """The token is genuine, but what it names is gone or no longer theirs."""
-
-    def __init__(
-        self, message: str = "This link no longer works: the RSVP it was for has gone."
-    ) -> None:
-        super().__init__(message)
 
 
 def attendance_for_token(*, token: str) -> Attendance:
@@ -62,7 +55,7 @@ def attendance_for_token(*, token: str) -> Attendance:
     return attendance
 
 
-def pending_answers(*, user, now: datetime | None = None, limit: int = 5) -> list[Attendance]:
+def pending_answers(*, user: User, now: datetime | None = None, limit: int = 5) -> list[Attendance]:
     """Return `user`'s recent events still waiting for "Did you attend?", most recent first.
 
     Events that ended in the last 14 days that they RSVPed going or maybe to, with no
@@ -86,7 +79,7 @@ def pending_answers(*, user, now: datetime | None = None, limit: int = 5) -> lis
     )
 
 
-def my_attendance_history(*, user) -> QuerySet[Attendance]:
+def my_attendance_history(*, user: User) -> QuerySet[Attendance]:
     """Return every event `user` RSVPed to or attended, across their orgs, newest first.
 
     Orgs they have left are included: it is their history.
@@ -105,7 +98,7 @@ def my_attendance_history(*, user) -> QuerySet[Attendance]:
     )
 
 
-def access_my_attendance(*, user, attendance_id: int) -> Attendance:
+def access_my_attendance(*, user: Viewer, attendance_id: int) -> Attendance:
     """Return `user`'s own attendance `attendance_id`, or raise Http404 (also for others')."""
     attendance = (
         Attendance.objects.select_related("event__org", "membership")

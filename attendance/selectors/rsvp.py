@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from astn.accounts.models import Profile
+from astn.accounts.types import User, Viewer
 from attendance.models import Attendance
 from events.models import Event
 from orgs.models import Membership
@@ -34,9 +35,9 @@ def access_event_for_rsvp(*, slug: str, event_id: int) -> Event:
     return event
 
 
-def attendance_get(*, event: Event, user) -> Attendance | None:
+def attendance_get(*, event: Event, user: Viewer) -> Attendance | None:
     """Return `user`'s attendance record for `event` (through their membership), or None."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return None
     return Attendance.objects.filter(event=event, membership__user=user).first()
 
@@ -59,9 +60,9 @@ def going_counts(events: Iterable[Event]) -> dict[int, int]:
     return dict(rows)
 
 
-def viewer_is_going(event: Event, user) -> bool:
+def viewer_is_going(event: Event, user: Viewer) -> bool:
     """Return True when `user` holds a seat at `event` (so they may see its online link)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return False
     return Attendance.objects.filter(event=event, membership__user=user).going().exists()
 
@@ -94,7 +95,7 @@ def profile_for_calendar_token(*, token: str) -> Profile:
     return profile
 
 
-def calendar_feed_urls(*, user) -> dict[str, str]:
+def calendar_feed_urls(*, user: User) -> dict[str, str]:
     """Return the path, full address and webcal:// address of `user`'s personal feed."""
     path = reverse("attendance:calendar-feed", kwargs={"token": user.profile.calendar_token})
     feed_url = settings.SITE_URL + path
@@ -105,7 +106,7 @@ def calendar_feed_urls(*, user) -> dict[str, str]:
     }
 
 
-def calendar_feed_attendances(*, user, now=None) -> QuerySet[Attendance]:
+def calendar_feed_attendances(*, user: User, now=None) -> QuerySet[Attendance]:
     """Return `user`'s going/maybe records for the personal feed, soonest first.
 
     Events of orgs the member has left drop out; cancelled events stay (the feed
@@ -125,7 +126,7 @@ def calendar_feed_attendances(*, user, now=None) -> QuerySet[Attendance]:
     )
 
 
-def upcoming_rsvps(*, user, limit: int = 5, now=None) -> list[Attendance]:
+def upcoming_rsvps(*, user: User, limit: int = 5, now=None) -> list[Attendance]:
     """Return `user`'s next events they are going to, might go to, or wait for."""
     now = now or timezone.now()
     return list(
@@ -141,7 +142,7 @@ def upcoming_rsvps(*, user, limit: int = 5, now=None) -> list[Attendance]:
     )
 
 
-def attendance_export_for_user(user) -> list[dict]:
+def attendance_export_for_user(user: User) -> list[dict]:
     """Return every RSVP and attendance record of `user`, with its history, for /me/export/.
 
     Who else made a change is left out (another person's identity is not the

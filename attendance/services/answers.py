@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from astn.accounts.types import User
 from attendance.errors import AnswerError
 from attendance.models import Attendance, AttendanceChange, AttendedSource, Source
 from attendance.services.ledger import (
@@ -79,7 +80,11 @@ def _locked(attendance: Attendance, *, now: datetime) -> Attendance:
 
 @transaction.atomic
 def attendance_answer(
-    *, attendance: Attendance, attended: bool, actor=None, now: datetime | None = None
+    *,
+    attendance: Attendance,
+    attended: bool,
+    actor: User | None = None,
+    now: datetime | None = None,
 ) -> AnswerOutcome:
     """Record the member's own answer to "Did you attend?" (ledger source `self`).
 
@@ -119,7 +124,7 @@ def attendance_answer(
     return AnswerOutcome(attendance=attendance, message=message, changed=change is not None)
 
 
-def _conflict_record(attendance: Attendance, *, attended: bool, actor) -> None:
+def _conflict_record(attendance: Attendance, *, attended: bool, actor: User | None) -> None:
     """Write one open conflict per disagreeing value (asking twice does not add rows)."""
     exists = (
         AttendanceChange.objects.filter(attendance=attendance, new=str(attended).lower())
@@ -214,7 +219,7 @@ def prompt_defer(*, attendance: Attendance, now: datetime | None = None) -> Answ
 
 
 @transaction.atomic
-def attendance_feedback_erase_for_user(*, user) -> int:
+def attendance_feedback_erase_for_user(*, user: User) -> int:
     """Blank the comments `user` wrote about events (account deletion); return how many.
 
     Star ratings stay: once the membership is anonymised they are numbers about an

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from astn.accounts.models import normalize_email
+from astn.accounts.types import User
 from attendance.errors import CheckinError
 from attendance.models import Attendance, AttendanceChange, Source
 from attendance.services.ledger import LedgerBatch, attended_record
@@ -51,7 +52,7 @@ def checkin_closed_reason(event: Event, *, now: datetime | None = None) -> str |
     return None
 
 
-def _settle_conflicts(attendance: Attendance, *, actor, now: datetime) -> int:
+def _settle_conflicts(attendance: Attendance, *, actor: User | None, now: datetime) -> int:
     return (
         AttendanceChange.objects.filter(attendance=attendance)
         .open_conflicts()
@@ -65,7 +66,7 @@ def checkin_mark(
     event: Event,
     attendance_ids: Iterable[int],
     attended: bool | None,
-    actor,
+    actor: User | None,
     now: datetime | None = None,
 ) -> int:
     """Mark the people `attendance_ids` of `event` as attended (True), no-show (False) or unknown.
@@ -96,7 +97,7 @@ def checkin_mark(
 
 @transaction.atomic
 def checkin_walk_in(
-    *, event: Event, email: str, name: str = "", actor, now: datetime | None = None
+    *, event: Event, email: str, name: str = "", actor: User | None, now: datetime | None = None
 ) -> WalkIn:
     """Record that the person with `email` came to `event`, whether or not they RSVPed.
 

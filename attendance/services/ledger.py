@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from astn.accounts.types import User
 from attendance.models import Attendance, AttendanceChange, Source
 from attendance.signals import attendance_changed
 
@@ -35,7 +36,7 @@ def rsvp_record(
     *,
     rsvp: str,
     source: str,
-    actor=None,
+    actor: User | None = None,
     now: datetime | None = None,
 ) -> AttendanceChange | None:
     """Set the RSVP of `attendance` and write its ledger row; return the row, or None if equal.
@@ -53,7 +54,7 @@ def attended_record(
     *,
     attended: bool | None,
     source: str,
-    actor=None,
+    actor: User | None = None,
     now: datetime | None = None,
 ) -> AttendanceChange | None:
     """Set `attended` from `source` and write its ledger row; return the row, or None.
@@ -88,7 +89,9 @@ class LedgerBatch:
         self._changed: dict[tuple[str, ...], dict[int, Attendance]] = {}
         self._changes: list[tuple[Attendance, AttendanceChange]] = []
 
-    def rsvp(self, attendance: Attendance, *, rsvp: str, source: str, actor=None) -> bool:
+    def rsvp(
+        self, attendance: Attendance, *, rsvp: str, source: str, actor: User | None = None
+    ) -> bool:
         old = attendance.rsvp
         if old == rsvp:
             return False
@@ -105,7 +108,7 @@ class LedgerBatch:
         *,
         attended: bool | None,
         source: str,
-        actor=None,
+        actor: User | None = None,
         at: datetime | None = None,
     ) -> bool:
         """Set `attended`; `at` is when it happened (a lu.ma check-in time), else now."""
@@ -126,7 +129,7 @@ class LedgerBatch:
         )
         return True
 
-    def _add(self, attendance, fields, field, old, new, source, actor) -> None:
+    def _add(self, attendance, fields, field, old, new, source, actor: User | None) -> None:
         attendance.updated_at = self.now
         self._changed.setdefault(fields, {})[id(attendance)] = attendance
         change = AttendanceChange(
@@ -158,7 +161,7 @@ def attended_outranked(attendance: Attendance, *, source: str) -> bool:
 
 
 def attended_refusal_record(
-    attendance: Attendance, *, attended: bool, source: str, actor=None
+    attendance: Attendance, *, attended: bool, source: str, actor: User | None = None
 ) -> AttendanceChange:
     """Write the ledger row of a report `attended_record` refused to apply (`applied=False`).
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.formats import date_format
 
+from astn.accounts.types import User
 from astn.notifications.services import email_enqueue, notification_create
 from attendance.models import Attendance
 from events.ical import build_calendar, calendar_bytes
@@ -92,7 +93,7 @@ def event_cancelled_notify(*, event_id: int, reason: str = "") -> int:
 
 def _tell(
     *,
-    user,
+    user: User,
     event: Event,
     key: str,
     kind: str,
@@ -117,7 +118,7 @@ def _tell(
     return notification is not None or email is not None
 
 
-def _event_context(event: Event, *, user) -> dict:
+def _event_context(event: Event, *, user: User) -> dict:
     """Return the email context: plain JSON values, times already in the member's zone."""
     zone_name = getattr(getattr(user, "profile", None), "timezone", "") or event.timezone
     start = event.start.astimezone(ZoneInfo(zone_name))
@@ -130,6 +131,6 @@ def _event_context(event: Event, *, user) -> dict:
     }
 
 
-def event_email_context(event: Event, *, user) -> dict:
+def event_email_context(event: Event, *, user: User) -> dict:
     """Return the common email context for `event` sent to `user` (times in their zone)."""
     return _event_context(event, user=user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from astn.accounts.types import User
 from attendance.errors import NotAMember, RsvpClosed, RsvpError
 from attendance.models import Attendance, Source
 from attendance.services.ledger import rsvp_record
@@ -33,7 +34,9 @@ def rsvp_closed_reason(event: Event, *, now=None) -> str | None:
 
 
 @transaction.atomic
-def rsvp_set(*, event: Event, user, rsvp: str, source: str = Source.SELF, actor=None) -> Attendance:
+def rsvp_set(
+    *, event: Event, user: User, rsvp: str, source: str = Source.SELF, actor: User | None = None
+) -> Attendance:
     """Record `user`'s answer to `event` and return their `Attendance`.
 
     Preconditions: `rsvp` is going, maybe or not_going; the event is published and
@@ -61,7 +64,7 @@ def rsvp_set(*, event: Event, user, rsvp: str, source: str = Source.SELF, actor=
 
 
 @transaction.atomic
-def rsvp_join_and_set(*, event: Event, user, rsvp: str) -> Attendance:
+def rsvp_join_and_set(*, event: Event, user: User, rsvp: str) -> Attendance:
     """Make `user` a member of the event's org (unless they are one), then RSVP as `rsvp_set`.
 
     The event is checked first, so nobody joins an org through an RSVP that would
@@ -126,7 +129,7 @@ def _lock(event_id: int) -> Event:
     return Event.objects.select_for_update(of=("self",)).select_related("org").get(pk=event_id)
 
 
-def _rsvp_locked(*, event, membership, rsvp, source, actor) -> Attendance:
+def _rsvp_locked(*, event, membership, rsvp, source, actor: User | None) -> Attendance:
     attendance, _ = Attendance.objects.get_or_create(event=event, membership=membership)
     # Keep the invariant "no free seat while anyone waits" before judging this answer.
     if any(p.pk == attendance.pk for p in _promote_locked(event)):

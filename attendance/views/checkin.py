@@ -33,6 +33,8 @@ MARKED = {True: "attended", False: "a no-show", None: "not marked"}
 
 
 class CheckinMixin(OrgAdminRequiredMixin):
+    permission = "events.manage"
+
     def get_event(self):
         if not hasattr(self, "_event"):
             self._event = access_event_as_admin(org=self.org, event_id=self.kwargs["event_id"])

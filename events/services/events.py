@@ -147,7 +147,7 @@ def event_update(*, event: Event, acting_user, **values: Any) -> Event:
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.for_org(event.org_id).select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         raise EventError("This event is cancelled; it can no longer be edited.")
     changed = {name for name, value in values.items() if getattr(event, name) != value}
@@ -184,7 +184,7 @@ def event_publish(*, event: Event, acting_user) -> Event:
 
     Side effects: `event_published` on commit. Raises EventError unless it is a draft.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.for_org(event.org_id).select_for_update().get(pk=event.pk)
     if event.status != Event.Status.DRAFT:
         raise EventError(f"Only a draft can be published; this event is {event.status}.")
     validate_event_values(event=event, values={})
@@ -205,7 +205,7 @@ def event_cancel(
     not over. Side effects: `event_cancelled` on commit for an event members could see,
     so the apps above tell the people who RSVPed. Raises EventError.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.for_org(event.org_id).select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         raise EventError("This event is already cancelled.")
     if event.is_past and not by_sync:

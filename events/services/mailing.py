@@ -15,13 +15,14 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
+from astn.accounts.types import User
 from events.markup import markdown_to_text
 from events.models import Event
 
 EXCERPT_WORDS = 40
 
 
-def member_zone(user) -> ZoneInfo:
+def member_zone(user: User) -> ZoneInfo:
     """Return the zone a member reads times in: their profile's, else UTC."""
     name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
     try:
@@ -30,7 +31,7 @@ def member_zone(user) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def first_name(user) -> str:
+def first_name(user: User) -> str:
     """Return the name to greet a member by ("Mina" for "Mina Schmidt"), or ""."""
     parts = (getattr(user, "name", "") or "").split()
     return parts[0] if parts else ""

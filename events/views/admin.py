@@ -36,6 +36,8 @@ def apply_error(form, error: EventError) -> None:
 class EventAdminMixin(OrgAdminRequiredMixin):
     """Fetch the event named in the URL (any status) after the admin check."""
 
+    permission = "events.manage"
+
     def get_event(self) -> Event:
         if not hasattr(self, "_event"):
             self._event = selectors.access_event_as_admin(
@@ -45,6 +47,8 @@ class EventAdminMixin(OrgAdminRequiredMixin):
 
 
 class EventAdminListView(OrgAdminRequiredMixin, TemplateView):
+    permission = "events.manage"
+
     template_name = "events/event_admin_list.html"
 
     def get_context_data(self, **kwargs):
@@ -69,6 +73,8 @@ class EventAdminListView(OrgAdminRequiredMixin, TemplateView):
 
 
 class EventCreateView(OrgAdminRequiredMixin, TemplateView):
+    permission = "events.manage"
+
     template_name = "events/event_form.html"
 
     def get_form(self):

@@ -82,6 +82,8 @@ def _first_error(form) -> str:
 class LumaKeyView(OrgAdminRequiredMixin, View):
     """POST `api_key` to set the key (checked with lu.ma first), or `remove` to forget it."""
 
+    permission = "org.settings"
+
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
             services.luma_key_remove(org=self.org, acting_user=request.user)
@@ -107,6 +109,8 @@ class LumaKeyView(OrgAdminRequiredMixin, View):
 
 class IcsFeedView(OrgAdminRequiredMixin, View):
     """POST `url` to set the iCal feed (fetched and parsed first), or `remove` to forget it."""
+
+    permission = "org.settings"
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
@@ -138,6 +142,8 @@ class IcsFeedView(OrgAdminRequiredMixin, View):
 
 
 class SyncNowView(OrgAdminRequiredMixin, View):
+    permission = "org.settings"
+
     def post(self, request, *args, **kwargs):
         try:
             services.calendar_sync_request(org=self.org, acting_user=request.user)

@@ -42,6 +42,8 @@ def _settings_url(org, anchor: str = "") -> str:
 class OrgSettingsView(OrgAdminRequiredMixin, TemplateView):
     """GET shows every section; POST saves the org profile form."""
 
+    permission = "org.settings"
+
     template_name = "orgs/organization_settings.html"
 
     def get_context_data(self, **kwargs):
@@ -75,6 +77,8 @@ class OrgSettingsView(OrgAdminRequiredMixin, TemplateView):
 class InviteLinkCreateView(OrgAdminRequiredMixin, View):
     """POST: create an invite link."""
 
+    permission = "org.settings"
+
     def post(self, request, slug):
         form = InviteLinkForm(request.POST)
         if form.is_valid():
@@ -99,6 +103,8 @@ class InviteLinkCreateView(OrgAdminRequiredMixin, View):
 class InviteLinkRevokeView(OrgAdminRequiredMixin, View):
     """POST: turn an invite link off. People who joined through it stay members."""
 
+    permission = "org.settings"
+
     def post(self, request, slug, invite_id):
         invite = access_invite_link_as_admin(org=self.org, invite_link_id=invite_id)
         invite_link_revoke(invite_link=invite)
@@ -109,6 +115,8 @@ class InviteLinkRevokeView(OrgAdminRequiredMixin, View):
 @method_decorator(reauthentication_required, name="post")
 class AdminPromoteView(OrgAdminRequiredMixin, View):
     """POST: make a current member an admin (after re-authentication)."""
+
+    permission = "org.settings"
 
     def post(self, request, slug):
         form = PromoteAdminForm(request.POST, org=self.org)
@@ -130,6 +138,8 @@ class AdminPromoteView(OrgAdminRequiredMixin, View):
 @method_decorator(reauthentication_required, name="post")
 class AdminDemoteView(OrgAdminRequiredMixin, View):
     """POST: make an admin a plain member again (never the last admin)."""
+
+    permission = "org.settings"
 
     def post(self, request, slug, membership_id):
         membership = access_membership_as_admin(org=self.org, membership_id=membership_id)

@@ -32,6 +32,7 @@ def _production_env() -> dict[str, str]:
         "SITE_URL": "https://astn.example.org",
         "DATABASE_URL": settings.DATABASE_URL,
         "REDIS_URL": settings.REDIS_URL,
+        "FIELD_ENCRYPTION_KEY": "5bD8cYq0mV3m1Jr1kX0Yw1sE9nXlq5Uo3Gq2y5tQe1A=",
     }
 
 
@@ -55,3 +56,16 @@ def test_missing_database_url_is_refused_in_production():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DATABASE_URL is required" in result.stderr
+
+
+def test_production_needs_a_field_encryption_key_and_a_well_formed_one():
+    env = _production_env()
+    env["FIELD_ENCRYPTION_KEY"] = ""
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY is required" in result.stderr
+    env["FIELD_ENCRYPTION_KEY"] = "not-a-fernet-key"
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "key 1 of FIELD_ENCRYPTION_KEY is not a Fernet key" in result.stderr
+    assert "Traceback" not in result.stderr

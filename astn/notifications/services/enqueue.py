@@ -18,14 +18,11 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from astn.accounts.models import User
+from astn.notifications.errors import EmailEnqueueError as EmailEnqueueError
 from astn.notifications.models import OutboundEmail
-from astn.notifications.unsubscribe import Category, unsubscribe_headers
+from astn.notifications.unsubscribe import is_category, unsubscribe_headers
 
 logger = logging.getLogger(__name__)
-
-
-class EmailEnqueueError(ValueError):
-    """An email that cannot be queued as asked (a programming error in the caller)."""
 
 
 def _check_templates(template: str) -> None:
@@ -89,7 +86,7 @@ def _build_email(
     context = dict(context)
     headers = dict(headers or {})
     if category:
-        if category not in Category.values or category == Category.ALL:
+        if not is_category(category):  # any registered one but "all"
             raise EmailEnqueueError(f"unknown email category {category!r}")
         if user is None:
             raise EmailEnqueueError("an email with a category needs the recipient user")

@@ -6,11 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from astn.accounts.models import User
+from astn.notifications.errors import NotificationError as NotificationError
 from astn.notifications.models import Notification
-
-
-class NotificationError(ValueError):
-    """A notification that cannot be created as asked (a programming error in the caller)."""
 
 
 def _is_site_path(url: str) -> bool:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from astn.accounts.models import EventMode, NotificationSettings, PrivacySettings, User
 from astn.notifications import unsubscribe
+from astn.notifications.errors import PreferencesError as PreferencesError
 
 
-class PreferencesError(ValueError):
-    """A settings change that cannot be made. The message is fit to show."""
-
-
-def _locked(model, user: User):
+def _locked(model: type[NotificationSettings] | type[PrivacySettings], user: User) -> Any:
     model.objects.get_or_create(user=user)
     return model.objects.select_for_update().get(user=user)
 
@@ -74,7 +73,8 @@ def unsubscribe_apply(*, user: User, category: str) -> list[str]:
     changed = unsubscribe.apply_to(prefs, category)
     if changed:
         prefs.save(update_fields=[*changed, "updated_at"])
-    return changed
+    # Categories whose preference lives in another app switch themselves off.
+    return changed + unsubscribe.switch_off_elsewhere(prefs, category)
 
 
 @transaction.atomic
