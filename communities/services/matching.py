@@ -299,17 +299,17 @@ def match_notify(*, match: Match, kind: str) -> int:
         for other in others:
             user = other.member.membership.user
             profile = getattr(user, "profile", None) if user is not None else None
+            other_zone = mailing.member_zone(other.member, other)
             partners.append(
                 {
                     "name": other.member.display_name,
                     "headline": getattr(profile, "headline", "") or "",
                     "email": other.member.email,
+                    # Only worth saying when it differs from the recipient's own zone.
                     "their_time": mailing.local_when(
-                        match.starts_at,
-                        mailing.member_zone(other.member, other),
-                        minutes=community.call_minutes,
+                        match.starts_at, other_zone, minutes=community.call_minutes
                     )
-                    if match.starts_at
+                    if match.starts_at and other_zone != zone
                     else "",
                 }
             )
