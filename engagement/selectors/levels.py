@@ -87,12 +87,10 @@ def level_distribution(*, org: Organization) -> list[dict]:
     Returns ``[{"level": code, "label": str, "count": int}, ...]``; the last entry has
     level None for members never computed.
     """
-    counts = dict(
-        memberships_with_engagement(scored_memberships(org=org))
-        .values_list("effective_level")
-        .annotate(n=Count("pk"))
-        .values_list("effective_level", "n")
-    )
+    annotated = memberships_with_engagement(scored_memberships(org=org))
+    # django-stubs cannot see the annotations added by memberships_with_engagement.
+    grouped = annotated.values("effective_level").annotate(n=Count("pk"))  # type: ignore[misc]
+    counts = {row["effective_level"]: row["n"] for row in grouped}
     rows = [
         {"level": level.value, "label": level.label, "count": counts.get(level.value, 0)}
         for level in LEVEL_ORDER
