@@ -1,24 +1,36 @@
-"""Keep `MemberStats` current from attendance's signals (sent after commit)."""
+"""React to attendance's signals (sent after commit): keep `MemberStats` current and make
+the dashboard's cached attendance figures stale."""
 
 from __future__ import annotations
 
+from crm.selectors.dashboard import dashboard_cache_bump
 from crm.services.stats import member_stats_refresh
 
 
 def on_attendance_changed(sender, attendance, change, **kwargs) -> None:
+    org_id = attendance.event.org_id
+    dashboard_cache_bump(org_id=org_id)
     if change.field == "attended":
-        member_stats_refresh(
-            org_id=attendance.event.org_id, membership_ids=[attendance.membership_id]
-        )
+        member_stats_refresh(org_id=org_id, membership_ids=[attendance.membership_id])
+
+
+def on_feedback_changed(sender, attendance, **kwargs) -> None:
+    dashboard_cache_bump(org_id=attendance.event.org_id)
 
 
 def on_attendance_imported(sender, org, event_ids, **kwargs) -> None:
+    dashboard_cache_bump(org_id=org.pk)
     # An import touches up to thousands of people: one set-based pass over the org.
     member_stats_refresh(org_id=org.pk)
 
 
 def connect() -> None:
-    from attendance.signals import attendance_changed, attendance_imported
+    from attendance.signals import (
+        attendance_changed,
+        attendance_feedback_changed,
+        attendance_imported,
+    )
 
-    attendance_changed.connect(on_attendance_changed, dispatch_uid="crm.member_stats.changed")
-    attendance_imported.connect(on_attendance_imported, dispatch_uid="crm.member_stats.imported")
+    attendance_changed.connect(on_attendance_changed, dispatch_uid="crm.attendance_changed")
+    attendance_feedback_changed.connect(on_feedback_changed, dispatch_uid="crm.feedback_changed")
+    attendance_imported.connect(on_attendance_imported, dispatch_uid="crm.attendance_imported")

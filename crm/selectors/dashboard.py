@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
+from crm.selectors.directory import with_engagement
 from engagement.models import Level
-from engagement.selectors import level_distribution, memberships_with_engagement
+from engagement.selectors import LEVEL_ORDER
 from events.models import Event
 from orgs.models import Membership, Organization
 
@@ -30,6 +32,35 @@ RANGES = {
 }
 DEFAULT_RANGE = "90d"
 CUSTOM_MAX_DAYS = 366 * 10
+
+
+# The attendance aggregates scan a year or more of attendance rows (300,000 in the
+# benchmark): they are cached per org and period for ten minutes, and every attendance
+# change or import bumps the org's version (crm.receivers), so a change shows at once.
+CACHE_SECONDS = 600
+
+
+def _version_key(org_id: int) -> str:
+    return f"crm:dashboard:version:{org_id}"
+
+
+def dashboard_cache_bump(*, org_id: int) -> None:
+    """Make the org's cached dashboard figures stale (after attendance changed)."""
+    try:
+        cache.incr(_version_key(org_id))
+    except ValueError:
+        cache.set(_version_key(org_id), 2, None)
+
+
+def _cached(org: Organization, period: Period, name: str, compute):
+    version = cache.get_or_set(_version_key(org.pk), 1, None)
+    span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}" if period.key == "custom" else period.key
+    key = f"crm:dashboard:{org.pk}:{version}:{name}:{span}:{timezone.get_current_timezone_name()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 @dataclass(frozen=True)
@@ -171,7 +202,7 @@ def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
             distinct=True,
             filter=(past_events & Q(attended=True)) | _in("rsvp_at", start, end),
         )
-    a = attendance.aggregate(**a_aggs)
+    a = _cached(org, period, "figures", lambda: attendance.aggregate(**a_aggs))
 
     totals = {**m, **e, **a}
 
@@ -232,16 +263,27 @@ class Chart:
         }
 
 
-def level_chart(*, org: Organization, directory_url: str) -> Chart:
+def level_counts(*, org: Organization) -> dict[str | None, int]:
+    """People (members and contacts) per effective level, one query (override as a join)."""
+    return dict(
+        with_engagement(Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT))
+        .order_by()
+        .values_list("effective_level")
+        .annotate(n=Count("pk"))
+        .values_list("effective_level", "n")
+    )
+
+
+def level_chart(*, counts: dict[str | None, int], directory_url: str) -> Chart:
     rows = []
-    for entry in level_distribution(org=org):
-        level = entry["level"] or "none"
+    for level in [*LEVEL_ORDER, None]:
+        key = level or "none"
         rows.append(
             {
-                "label": entry["label"],
-                "values": [entry["count"]],
-                "url": f"{directory_url}?level={level}",
-                "key": level,
+                "label": Level(level).label if level else "Not computed yet",
+                "values": [counts.get(level, 0)],
+                "url": f"{directory_url}?level={key}",
+                "key": key,
             }
         )
     return Chart(
@@ -269,6 +311,10 @@ def career_chart(*, org: Organization) -> Chart:
 
 def attendance_chart(*, org: Organization, period: Period) -> Chart:
     """People who attended, per month, in the viewer's time zone (at most 24 months)."""
+    return _cached(org, period, "attendance", lambda: _attendance_chart(org=org, period=period))
+
+
+def _attendance_chart(*, org: Organization, period: Period) -> Chart:
     now = timezone.now()
     start = period.start or now - timedelta(days=730)
     start = max(start, period.end - timedelta(days=730))
@@ -292,6 +338,10 @@ def attendance_chart(*, org: Organization, period: Period) -> Chart:
 
 def conversion_chart(*, org: Organization, period: Period) -> Chart:
     """RSVP → attended per event type, past events in the period."""
+    return _cached(org, period, "conversion", lambda: _conversion_chart(org=org, period=period))
+
+
+def _conversion_chart(*, org: Organization, period: Period) -> Chart:
     labels = dict(Event.EventType.choices)
     rows = (
         Attendance.objects.filter(
@@ -348,9 +398,9 @@ class Attention:
     unanswered: int  # going RSVPs on recent past events whose attendance is still unknown
 
 
-def attention(*, org: Organization, limit: int = 5) -> Attention:
+def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Attention:
     """People who need an admin: at risk, conflicts to settle, attendance still unknown."""
-    at_risk = memberships_with_engagement(
+    at_risk = with_engagement(
         Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT)
     ).filter(effective_level=Level.AT_RISK)
     conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
@@ -365,7 +415,7 @@ def attention(*, org: Organization, limit: int = 5) -> Attention:
     ).count()
     return Attention(
         at_risk=list(at_risk.select_related("user").order_by("engagement_score", "pk")[:limit]),
-        at_risk_total=at_risk.count(),
+        at_risk_total=at_risk_total,
         conflicts=list(
             conflicts.select_related("attendance__event", "attendance__membership__user").order_by(
                 "-at"

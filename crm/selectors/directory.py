@@ -404,7 +404,15 @@ def directory_page(
     clamped = page not in (None, "") and not 1 <= number <= num_pages
     number = min(max(number, 1), num_pages)
     offset = (number - 1) * page_size
-    rows = list(member_directory(org=org, filters=filters)[offset : offset + page_size])
+    # Two steps: the ids of the page (only the joins its filters and sort need — Postgres
+    # drops the other LEFT JOINs), then everything shown for those ids alone.
+    ids = list(
+        member_directory(org=org, filters=filters).values_list("pk", flat=True)[
+            offset : offset + page_size
+        ]
+    )
+    by_id = {row.pk: row for row in directory_base(org=org).filter(pk__in=ids)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     tags_by_membership = membership_tags(membership_ids=[row.pk for row in rows])
     for row in rows:
         row.tag_list = tags_by_membership.get(row.pk, [])

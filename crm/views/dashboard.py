@@ -52,8 +52,9 @@ class DashboardView(CrmPageMixin, TemplateView):
             or _url("attendance:import-list", slug=org.slug),
             "engagement": _url("engagement:admin", slug=org.slug),
         }
+        levels = selectors.level_counts(org=org)
         charts = [
-            selectors.level_chart(org=org, directory_url=directory),
+            selectors.level_chart(counts=levels, directory_url=directory),
             selectors.attendance_chart(org=org, period=period),
             selectors.conversion_chart(org=org, period=period),
             selectors.career_chart(org=org),
@@ -70,7 +71,7 @@ class DashboardView(CrmPageMixin, TemplateView):
             charts_json={chart.id: chart.as_json() for chart in charts},
             upcoming=selectors.upcoming_events(org=org),
             imports=selectors.recent_imports(org=org),
-            attention=selectors.attention(org=org),
+            attention=selectors.attention(org=org, at_risk_total=levels.get("at_risk", 0)),
             links=links,
         )
         return context

@@ -65,6 +65,10 @@ def directory_url(org, filters: DirectoryFilters, **changes) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _page_param(number: int) -> int | None:
+    return number if number > 1 else None
+
+
 def _page_size(raw: str | None) -> tuple[int, str | None]:
     if not raw:
         return DEFAULT_PAGE_SIZE, None
@@ -84,6 +88,13 @@ class DirectoryView(CrmPageMixin, TemplateView):
         if self.request.htmx and not self.request.htmx.boosted:
             return ["crm/partials/_directory_results.html"]
         return ["crm/directory.html"]
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.request.htmx:
+            # The address bar gets the canonical URL (no empty fields), so it can be shared.
+            response["HX-Push-Url"] = context["this_url"]
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,10 +140,10 @@ class DirectoryView(CrmPageMixin, TemplateView):
             skills=top_skills(org=self.org),
             page_sizes=PAGE_SIZES,
             page_size=page_size,
-            prev_url=directory_url(self.org, filters, page=page.number - 1, per=per),
+            prev_url=directory_url(self.org, filters, page=_page_param(page.number - 1), per=per),
             next_url=directory_url(self.org, filters, page=page.number + 1, per=per),
             export_query=urlencode(filters.as_query(), doseq=True),
-            this_url=directory_url(self.org, filters, page=page.number, per=per),
+            this_url=directory_url(self.org, filters, page=_page_param(page.number), per=per),
         )
         return context
 

@@ -143,3 +143,19 @@ def test_times_show_in_the_admins_time_zone(client_as_admin, org, admin):
     assert local.strftime("%H:%M").encode() in response.content
     assert start.strftime("%H:%M") != local.strftime("%H:%M")
     assert b"Pacific/Auckland" in response.content
+
+
+def test_cached_figures_refresh_when_attendance_changes(
+    client_as_admin, org, admin, django_capture_on_commit_callbacks
+):
+    from attendance.models import Source
+    from attendance.services.ledger import attended_record
+
+    now = timezone.now()
+    start = now - datetime.timedelta(days=3)
+    event = PastEventFactory(org=org, start=start, end=start + datetime.timedelta(hours=2))
+    attendance = AttendanceFactory(event=event)
+    assert _figures(client_as_admin.get(_url(org)))["Attendance rate"].value == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        attended_record(attendance, attended=True, source=Source.ADMIN, actor=admin)
+    assert _figures(client_as_admin.get(_url(org)))["Attendance rate"].value == 100.0
