@@ -36,11 +36,3 @@ def match_followup_task() -> int:
     from communities.services.followup import match_followups_due
 
     return match_followups_due(now=timezone.now())
-
-
-@shared_task
-def round_match_task(round_id: int) -> bool:
-    """Match one round now (the organiser's "Match now")."""
-    from communities.services.matching import round_match
-
-    return round_match(round_id=round_id) is not None

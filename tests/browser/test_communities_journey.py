@@ -243,3 +243,38 @@ def test_demo_community_looks_alive(live_server, browser):
         shot(page, f"21-demo-round-{width}")
     page.goto(f"{live_server.url}/orgs/{org.slug}/admin/communities/")
     shot(page, "22-demo-list-390")
+
+
+def test_the_availability_picker_works_with_the_keyboard_alone(live_server, browser):
+    import json
+
+    from communities import links
+    from tests.factories.communities import CommunityMemberFactory, RoundFactory
+
+    round_ = RoundFactory(community__slug="keys", community__name="Keys")
+    participant = RoundParticipant.objects.create(
+        round=round_, member=CommunityMemberFactory(community=round_.community)
+    )
+    page = new_page(browser, timezone_id="America/New_York")
+    page.goto(live_server.url + links.round_path(participant))
+    first = page.locator("td[role=gridcell][tabindex='0']")
+    first.focus()  # the grid is one tab stop: Monday 07:00
+    for _ in range(22):  # down to Monday 18:00
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.keyboard.press("Shift+ArrowDown")  # extend: 18:30 too
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # Tuesday 18:30
+    value = json.loads(page.locator("#availability-input").input_value())
+    assert value == {
+        "timezone": "America/New_York",
+        "slots": [
+            {"day": 0, "start": "18:00", "end": "19:00"},
+            {"day": 1, "start": "18:30", "end": "19:00"},
+        ],
+    }
+    page.get_by_label("What would you like to talk about this month?").fill("Jazz")
+    page.get_by_role("button", name="I'm in").click()
+    page.get_by_role("heading", name="Done!").wait_for()
+    participant.refresh_from_db()
+    assert participant.availability["slots"][1] == {"day": 1, "start": "18:30", "end": "19:00"}
