@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from attendance.errors import AttendanceImportError
 from attendance.imports.staging import STAGE
 from attendance.models import (
     Attendance,
@@ -212,6 +213,9 @@ def attendance_apply(
             f"""
             CREATE TEMPORARY TABLE {TARGET} ON COMMIT DROP AS
             SELECT d.*,
+                CASE WHEN d.old_id IS NOT NULL THEN d.old_id
+                     WHEN d.registered OR d.attended IS NOT NULL OR d.minutes IS NOT NULL
+                     THEN nextval(pg_get_serial_sequence(%s, 'id')) END AS attendance_id,
                 d.attended IS NOT NULL AND d.old_attended IS DISTINCT FROM d.attended
                     AND (d.old_attended IS NULL
                          OR {_trust("d.old_attended_source")} <= {ATTENDED_TRUST[IMPORT]})
@@ -223,14 +227,14 @@ def attendance_apply(
                     AND d.old_attended IS DISTINCT FROM d.attended
                     AND {_trust("d.old_attended_source")} > {ATTENDED_TRUST[IMPORT]}
                     AS outranked,
-                d.attendance_id IS NULL AS created
+                d.old_id IS NULL AS created
             FROM (
                 SELECT DISTINCT ON (s.event_id, p.membership_id)
                     s.event_id, p.membership_id, s.line, p.new_contact,
                     CASE WHEN s.attended = false AND s.event_id <> ALL(%s) THEN NULL
                          ELSE s.attended END AS attended,
                     s.minutes, s.registered,
-                    a.id AS attendance_id,
+                    a.id AS old_id,
                     coalesce(a.rsvp, 'none') AS old_rsvp,
                     coalesce(a.rsvp_source, '') AS old_rsvp_source,
                     a.attended AS old_attended,
@@ -244,9 +248,8 @@ def attendance_apply(
                 ORDER BY s.event_id, p.membership_id, s.attended DESC NULLS LAST, s.line
             ) d
             """,
-            [past],
+            [attendance, past],
         )
-        c.execute(f"CREATE INDEX ON {TARGET} (event_id, membership_id)")
         columns, exprs, params = _insert_sql(
             Attendance,
             {
@@ -263,21 +266,25 @@ def attendance_apply(
                 "updated_at": Param(now),
             },
         )
+        # Ids were taken from the sequence above, so the ledger rows can be written without
+        # reading them back. A record someone created meanwhile (an RSVP in the same second)
+        # makes the counts differ: roll back and let the admin run it again.
         c.execute(
             f"""
-            WITH ins AS (
-                INSERT INTO {attendance} ({columns})
-                SELECT {exprs} FROM {TARGET} t
-                WHERE t.created AND (t.apply_rsvp OR t.attended IS NOT NULL OR t.apply_minutes)
-                ON CONFLICT (event_id, membership_id) DO NOTHING
-                RETURNING id, event_id, membership_id
-            )
-            UPDATE {TARGET} t SET attendance_id = ins.id FROM ins
-            WHERE t.event_id = ins.event_id AND t.membership_id = ins.membership_id
+            INSERT INTO {attendance} (id, {columns})
+            SELECT t.attendance_id, {exprs} FROM {TARGET} t
+            WHERE t.created AND t.attendance_id IS NOT NULL
+            ON CONFLICT (event_id, membership_id) DO NOTHING
             """,
             {**params, "now": now},
         )
         created = c.rowcount
+        c.execute(f"SELECT count(*) FROM {TARGET} WHERE created AND attendance_id IS NOT NULL")
+        if c.fetchone()[0] != created:
+            raise AttendanceImportError(
+                "Someone recorded attendance for these events at the same moment; nothing was "
+                "imported. Upload the file again."
+            )
         c.execute(
             f"""
             UPDATE {attendance} a SET
