@@ -165,9 +165,39 @@ def test_a_missed_nine_oclock_is_caught_up_on_monday_but_not_on_tuesday(orgs):
     assert digest_send(now=BERLIN_MONDAY_9 + timedelta(days=7)) == 2  # next Monday: both
 
 
+ZONES = ["Pacific/Kiritimati", "Pacific/Auckland", "Asia/Tokyo", "Asia/Kolkata", "Europe/Berlin",
+         "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu",
+         "Pacific/Pago_Pago"]  # fmt: skip
+
+
+def _digest_due(now, zone: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(zone))
+    return local.weekday() == 0 and local.hour >= 9
+
+
 @pytest.mark.django_db
-def test_run_job_weekly_digest_runs(orgs):
-    call_command("run_job", "weekly_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_run_job_weekly_digest_sends_to_whoever_is_due_at_the_real_time():
+    # run_job uses the real clock: pick a zone where it is Monday after 09:00 right now
+    # (then one digest goes out), or else one where it is not (then none does).
+    import io
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    org = OrganizationFactory(name="Clockwatchers")
+    event_at(org, "Coming up", now + timedelta(days=2))
+    due = next((zone for zone in ZONES if _digest_due(now, zone)), None)
+    zone = due or next(zone for zone in ZONES if not _digest_due(now, zone))
+    member = make_member(org, tz=zone).user
+    out = io.StringIO()
+
+    call_command("run_job", "weekly_digest", stdout=out)
+
+    expected = 1 if due else 0
+    assert f"weekly_digest: {expected}" in out.getvalue()
+    assert [m.to for m in mail.outbox] == ([[member.email]] if due else [])
 
 
 @pytest.mark.django_db(transaction=True)
