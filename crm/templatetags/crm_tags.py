@@ -8,7 +8,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from events.markup import render_markdown
 
@@ -31,6 +35,16 @@ def filter_text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "3 days ago" — only the largest unit, so table cells stay short."""
+    if not value:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"
 
 
 @register.filter

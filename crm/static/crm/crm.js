@@ -32,6 +32,10 @@
     if (ids.length) { window.location = form.getAttribute("data-export-url") + "?ids=" + ids.join(","); }
   });
   document.body.addEventListener("htmx:afterSwap", refreshBulk);
+  // Member page: after an override, reload so the header badge and the timeline agree.
+  document.body.addEventListener("engagementChanged", function () {
+    if (document.getElementById("timeline")) { window.location.reload(); }
+  });
   refreshBulk();
 
   // --- Dashboard: "Show table" toggles and charts -----------------------------------------
