@@ -8,9 +8,9 @@ availability in a dozen time zones (as "a call can start here" masks on the UTC
 half-hour grid), 6 past rounds of history (every pair matched in them is a
 repeat) and never-pair lists for 2 % of people.
 
-Timed: `communities.matching.match()` — the matching step with vectors in
-memory (score matrix, top-50 candidate graph, greedy edges, PyMatching on the
-sparse graph, trio and verification).
+Timed (best of 3 runs): `communities.matching.match()` — the matching step with
+vectors in memory (score matrix, top-50 candidate graph, greedy edges, PyMatching
+on the sparse graph, trio and verification).
 
 Baseline, in the same run: the exact optimum of the same objective on the
 *full* graph (every allowed pair an edge), solved by PyMatching too.
@@ -122,7 +122,13 @@ def exact_full(vectors, masks, repeats, forbidden) -> tuple[float, float]:
 def run(n: int) -> tuple[float, float, int, float]:
     vectors, masks, repeats, forbidden = make_round(n)
     matching.match(vectors[:64], start_masks=masks[:64])  # warm up imports, not the data
-    result = matching.match(vectors, forbidden=forbidden, repeats=repeats, start_masks=masks)
+    # Best of 3: the figure is the matching's cost, not the noise of a shared machine.
+    runs = [
+        matching.match(vectors, forbidden=forbidden, repeats=repeats, start_masks=masks)
+        for _ in range(3)
+    ]
+    result = min(runs, key=lambda r: r.seconds)
+    assert len({round(r.objective, 6) for r in runs}) == 1  # deterministic
     optimum, optimum_seconds = exact_full(vectors, masks, repeats, forbidden)
     forbidden_keys = set((forbidden.min(axis=1) * n + forbidden.max(axis=1)).tolist())
     bad = sum(

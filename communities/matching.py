@@ -236,9 +236,9 @@ def match(
     edges = candidate_edges(scores, k)
     greedy = greedy_pairs(scores, edges)
     if greedy:
-        edges = np.unique(
-            np.concatenate([edges, np.sort(np.asarray(greedy, dtype=np.int64), axis=1)]), axis=0
-        )
+        keys = np.concatenate([_pair_keys(edges, n), _pair_keys(np.asarray(greedy), n)])
+        keys = np.unique(keys)
+        edges = np.stack([keys // n, keys % n], axis=1)
     pairs, alone, bad = exact_pairs(scores, edges)
     method = f"pymatching sparse top-{k} + greedy edges"
     if bad:
@@ -251,7 +251,8 @@ def match(
             pairs.append((int(sub[a]), int(sub[b])))
         paired = {p for pair in pairs for p in pair}
         alone = [p for p in sub.tolist() if p not in paired]
-    objective = float(sum(scores[a, b] for a, b in pairs))
+    pair_array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    objective = float(scores[pair_array[:, 0], pair_array[:, 1]].astype(np.float64).sum())
     groups: list[tuple[int, ...]] = [tuple(p) for p in pairs]
     left_out: dict[int, str] = {}
     for person in alone:
@@ -272,19 +273,23 @@ def match(
         seconds=0.0,
         edges=len(edges),
     )
-    repeat_keys = (
-        set(_pair_keys(repeats, n).tolist()) if repeats is not None and len(repeats) else set()
-    )
-    for group in groups:
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                a, b = group[x], group[y]
-                result.similarity += float(np.clip(vectors[a] @ vectors[b], -1.0, 1.0))
-                if min(a, b) * n + max(a, b) in repeat_keys:
-                    result.repeats.append((a, b))
-        if overlap is not None and not all(
-            overlap[group[x], group[y]] for x in range(len(group)) for y in range(x + 1, len(group))
-        ):
-            result.without_overlap.append(group)
+    inside = np.asarray(
+        [(g[x], g[y]) for g in groups for x in range(len(g)) for y in range(x + 1, len(g))],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    sims = np.clip(np.einsum("ij,ij->i", vectors[inside[:, 0]], vectors[inside[:, 1]]), -1, 1)
+    result.similarity = float(sims.sum())
+    if repeats is not None and len(repeats):
+        met_before = np.isin(_pair_keys(inside, n), _pair_keys(repeats, n))
+        result.repeats = [(int(a), int(b)) for a, b in inside[met_before]]
+    if overlap is not None:
+        apart = {
+            i
+            for i, g in enumerate(groups)
+            for x in range(len(g))
+            for y in range(x + 1, len(g))
+            if not overlap[g[x], g[y]]
+        }
+        result.without_overlap = [groups[i] for i in sorted(apart)]
     result.seconds = time.perf_counter() - started
     return result
