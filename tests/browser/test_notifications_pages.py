@@ -82,6 +82,8 @@ def test_notification_centre_and_bell(live_server, page, screenshot, rosa):
 def test_empty_centre(live_server, page, screenshot, rosa):
     log_in(page, live_server, rosa.email)
     page.goto(live_server.url + "/notifications/")
+    page.get_by_text("No notifications yet").wait_for()
+    assert page.locator(".astn-empty").count() == 1
     screenshot("notifications-05-centre-empty")
 
 
@@ -95,6 +97,8 @@ def test_unsubscribe_pages(live_server, page, screenshot, rosa):
     assert NotificationSettings.objects.get(user=rosa).event_mode == EventMode.WEEKLY
 
     page.goto(f"{live_server.url}/u/{unsubscribe_token(rosa, 'all')[:-4]}/")
+    page.get_by_role("heading", name="This link can’t be used").wait_for()
+    assert page.get_by_role("button", name="Unsubscribe").count() == 0  # nothing to act on
     screenshot("notifications-08-unsubscribe-bad-link")
 
 
@@ -120,7 +124,14 @@ def test_email_design(live_server, page, screenshot, rosa):
         },
     )
     rendered = services.outbox_render(OutboundEmail.objects.get(pk=email.pk))
+    assert rendered.subject == "New event from Lisbon Readers: Poetry walk, Sat 14 Mar"
     page.set_content(rendered.html)
+    assert "{{" not in page.content()
+    page.get_by_text("Hi Rosa, Lisbon Readers just published a new event.").wait_for()
+    button = page.get_by_role("link", name="See the event and RSVP")
+    assert button.get_attribute("href") == live_server.url + "/orgs/"
+    unsubscribe = page.locator("a[href*='/u/']")
+    assert unsubscribe.count() >= 1  # the footer's one-click unsubscribe
     screenshot("notifications-09-email")
 
 
@@ -135,6 +146,9 @@ def test_admin_outbox_preview(live_server, page, screenshot):
     )
     log_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/admin/notifications/outboundemail/{email.pk}/change/")
+    assert "Welcome to ASTN" in page.inner_text("body")
+    assert "Glad you" in page.content()  # the rendered preview, not just the subject field
     screenshot("notifications-10-admin-preview")
     page.goto(f"{live_server.url}/admin/notifications/outboundemail/")
+    page.get_by_role("link", name=re.compile("Welcome to ASTN")).first.wait_for()
     screenshot("notifications-11-admin-list")

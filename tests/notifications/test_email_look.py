@@ -22,12 +22,42 @@ DESCRIPTION = (
 )
 
 
-def shoot(page, screenshot, email: OutboundEmail, name: str) -> None:
+def shoot(
+    page,
+    screenshot,
+    email: OutboundEmail,
+    name: str,
+    *,
+    subject: str | None = None,
+    greeting: str | None = None,
+    titles: tuple[str, ...] | list[str] = (),
+    link_to: str | None = None,
+) -> None:
+    """Render `email`, check what a reader would check, then screenshot it.
+
+    The subject line; the greeting by first name; each event title on screen; a
+    link (the button or an event card) to the page it should open; no template tag
+    left raw; an unsubscribe link in the footer of category emails.
+    """
     rendered = outbox_render(email)
-    assert "{{" not in rendered.html
-    assert "{{" not in rendered.text
+    if subject is not None:
+        assert rendered.subject == subject
+    for part in (rendered.html, rendered.text):
+        assert "{{" not in part
+        assert "{%" not in part
+        assert "&amp;amp;" not in part
     page.set_viewport_size({"width": 700, "height": 900})
     page.set_content(rendered.html)
+    body = page.inner_text("body")
+    if greeting is not None:
+        assert greeting in body
+    for title in titles:
+        assert title in body, title
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    if link_to is not None:
+        assert any(link_to in href for href in hrefs), (link_to, hrefs)
+    if email.category:
+        assert any("/u/" in href for href in hrefs), "no unsubscribe link"
     screenshot(name)
 
 
@@ -46,7 +76,18 @@ def test_reminder_email(page, screenshot):
     member.user.save()
     AttendanceFactory(event=event, membership=member, rsvp_at=start - timedelta(days=4))
     reminders_send(now=start - timedelta(hours=23))
-    shoot(page, screenshot, OutboundEmail.objects.get(), "email-reminder")
+    email = OutboundEmail.objects.get()
+    shoot(
+        page,
+        screenshot,
+        email,
+        "email-reminder",
+        subject=email.subject,
+        greeting="Hi Mina,",
+        titles=["Middlemarch night"],
+        link_to=event.get_absolute_url(),
+    )
+    assert "Middlemarch night" in email.subject
 
 
 def test_announcement_email(page, screenshot):
@@ -69,7 +110,18 @@ def test_announcement_email(page, screenshot):
         published_at=at("2026-11-24 09:01"),
     )
     announcements_send(now=at("2026-11-24 09:10"))
-    shoot(page, screenshot, OutboundEmail.objects.get(), "email-announcement")
+    email = OutboundEmail.objects.get()
+    shoot(
+        page,
+        screenshot,
+        email,
+        "email-announcement",
+        subject=email.subject,
+        greeting="Hi ",
+        titles=["Middlemarch night", "Online: Q&A with the translator"],
+        link_to=f"/orgs/{org.slug}/events/",
+    )
+    assert "Berlin Readers" in email.subject
 
 
 def test_digest_email(page, screenshot):
@@ -106,7 +158,18 @@ def test_digest_email(page, screenshot):
         end=at("2026-12-02 20:00"),
     )
     digest_send(now=at("2026-11-23 08:02"))
-    shoot(page, screenshot, OutboundEmail.objects.get(), "email-digest")
+    email = OutboundEmail.objects.get()
+    shoot(
+        page,
+        screenshot,
+        email,
+        "email-digest",
+        subject=email.subject,
+        greeting="Hi ",
+        titles=["Middlemarch night", "Repair café", "Soldering for beginners"],
+        link_to=f"/orgs/{readers.slug}/events/",
+    )
+    assert email.subject.startswith("Your week:")
 
 
 def test_text_parts_read_well(page):
