@@ -45,10 +45,11 @@ class DirectoryFilterForm(forms.Form):
     ids = forms.CharField(required=False)
 
     def __init__(self, data: QueryDict, *, tags, programs, events, org_has_location: bool):
+        """`programs` and `events` are (id, label) pairs; `tags` are `Tag` rows."""
         super().__init__(data)
         self.fields["tag"].choices = [(tag.pk, tag.name) for tag in tags]
-        self.fields["program"].choices = [("", "Any"), *((p.pk, p.name) for p in programs)]
-        self.fields["attended"].choices = [("", "Any"), *((e.pk, e.title) for e in events)]
+        self.fields["program"].choices = [("", "Any"), *programs]
+        self.fields["attended"].choices = [("", "Any"), *events]
         if org_has_location:
             self.fields["near"].choices += [(km, f"Within {km} km") for km in NEAR_CHOICES_KM]
         self.notices: list[str] = []

@@ -46,6 +46,7 @@ from django.utils import timezone
 from attendance.models import Attendance
 from crm.models import Enrollment, MembershipTag, Tag
 from engagement.models import LEVEL_RANK, Level
+from events.models import Event
 from orgs.models import Membership, Organization
 from orgs.selectors import distance_km
 
@@ -438,6 +439,17 @@ def membership_tags(*, membership_ids: list[int]) -> dict[int, list[Tag]]:
     for link in links:
         result.setdefault(link.membership_id, []).append(link.tag)
     return result
+
+
+def event_choices(*, org: Organization, limit: int = 300) -> list[tuple[int, str]]:
+    """(id, "title · date") of the org's latest non-draft events, for "attended event X"."""
+    rows = (
+        Event.objects.for_org(org)
+        .exclude(status=Event.Status.DRAFT)
+        .order_by("-start")
+        .values_list("pk", "title", "start")[:limit]
+    )
+    return [(pk, f"{title} · {start:%-d %b %Y}") for pk, title, start in rows]
 
 
 def tag_list(*, org: Organization) -> QuerySet[Tag]:

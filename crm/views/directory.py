@@ -25,12 +25,12 @@ from crm.selectors.directory import (
     SORT_KEYS,
     DirectoryFilters,
     directory_page,
+    event_choices,
     tag_list,
     top_skills,
 )
 from crm.services.tags import tag_add, tag_remove
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
-from events.models import Event
 from orgs.models import Membership
 
 BULK_MAX = 5000
@@ -46,10 +46,8 @@ def filter_form(params, org) -> DirectoryFilterForm:
     return DirectoryFilterForm(
         data,
         tags=tag_list(org=org),
-        programs=Program.objects.for_org(org).order_by("name"),
-        events=Event.objects.for_org(org)
-        .exclude(status=Event.Status.DRAFT)
-        .order_by("-start")[:300],
+        programs=Program.objects.for_org(org).order_by("name").values_list("pk", "name"),
+        events=event_choices(org=org),
         org_has_location=org.has_location,
     )
 
