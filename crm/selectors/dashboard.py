@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Aggregate, Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -38,6 +39,8 @@ CUSTOM_MAX_DAYS = 366 * 10
 # benchmark): they are cached per org and period for ten minutes, and every attendance
 # change or import bumps the org's version (crm.receivers), so a change shows at once.
 CACHE_SECONDS = 600
+# An annotation of `with_engagement` (a name django-stubs cannot see on the model).
+EFFECTIVE_LEVEL: str = "effective_level"
 
 
 def _version_key(org_id: int) -> str:
@@ -129,7 +132,7 @@ class Figure:
     @property
     def change(self) -> float | None:
         """The change against the previous period, in percent (None when not comparable)."""
-        if self.value is None or self.previous in (None, 0):
+        if self.value is None or self.previous is None or self.previous == 0:
             return None
         return round(100 * (self.value - self.previous) / self.previous)
 
@@ -149,9 +152,12 @@ def _in(field: str, start: datetime | None, end: datetime | None) -> Q:
     return condition
 
 
-def _windows(period: Period) -> dict[str, tuple[datetime | None, datetime | None]]:
-    windows = {"cur": (period.start, period.end)}
-    if period.comparable:
+Window = tuple[datetime | None, datetime]
+
+
+def _windows(period: Period) -> dict[str, Window]:
+    windows: dict[str, Window] = {"cur": (period.start, period.end)}
+    if period.previous_end is not None:
         windows["prev"] = (period.previous_start, period.previous_end)
     return windows
 
@@ -164,7 +170,7 @@ def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
     """Return the headline figures of `org` for `period` (three queries)."""
     windows = _windows(period)
     members = Membership.objects.for_org(org)
-    m_aggs = {}
+    m_aggs: dict[str, Aggregate] = {}
     for name, (start, end) in windows.items():
         m_aggs[f"members_{name}"] = Count(
             "pk", filter=Q(status=Membership.Status.MEMBER) & _in("joined_at", start, end)
@@ -187,7 +193,7 @@ def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
         event__org=org, event__status=Event.Status.PUBLISHED
     ).filter(_in("event__start", earliest, period.end) | _in("rsvp_at", earliest, period.end))
     now = timezone.now()
-    a_aggs = {}
+    a_aggs: dict[str, Aggregate] = {}
     for name, (start, end) in windows.items():
         past_events = _in("event__end", start, min(end, now))
         going = Q(rsvp=Attendance.Rsvp.GOING) & past_events
@@ -206,7 +212,7 @@ def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
 
     totals = {**m, **e, **a}
 
-    def pair(prefix: str) -> tuple:
+    def pair(prefix: str) -> tuple[Any, Any]:
         return totals[f"{prefix}_cur"], totals.get(f"{prefix}_prev")
 
     def rating(name: str):
@@ -268,9 +274,9 @@ def level_counts(*, org: Organization) -> dict[str | None, int]:
     return dict(
         with_engagement(Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT))
         .order_by()
-        .values_list("effective_level")
+        .values_list(EFFECTIVE_LEVEL)
         .annotate(n=Count("pk"))
-        .values_list("effective_level", "n")
+        .values_list(EFFECTIVE_LEVEL, "n")
     )
 
 
@@ -402,7 +408,7 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
     """People who need an admin: at risk, conflicts to settle, attendance still unknown."""
     at_risk = with_engagement(
         Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT)
-    ).filter(effective_level=Level.AT_RISK)
+    ).filter(**{EFFECTIVE_LEVEL: Level.AT_RISK})
     conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
     now = timezone.now()
     unanswered = Attendance.objects.filter(

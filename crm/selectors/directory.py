@@ -247,7 +247,7 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
         parts.always.append(Q(profile_visible=True, user__profile__skills__overlap=variants))
     if filters.city:
         parts.always.append(Q(city__icontains=filters.city))
-    if filters.near_km and org.has_location:
+    if filters.near_km and org.lat is not None and org.lng is not None:
         distance = distance_km(
             lat=org.lat, lng=org.lng, lat_field="user__profile__lat", lng_field="user__profile__lng"
         )
@@ -416,7 +416,7 @@ def directory_page(
     rows = [by_id[pk] for pk in ids if pk in by_id]
     tags_by_membership = membership_tags(membership_ids=[row.pk for row in rows])
     for row in rows:
-        row.tag_list = tags_by_membership.get(row.pk, [])
+        row.tag_list = tags_by_membership.get(row.pk, [])  # type: ignore[attr-defined]
     return DirectoryPage(
         rows=rows,
         number=number,

@@ -88,6 +88,7 @@ def export_rows(*, org: Organization, filters: DirectoryFilters) -> Iterator[lis
     statuses = dict(Membership.Status.choices)
     roles = dict(Membership.Role.choices)
     sources = dict(Membership.Source.choices)
+    m: Any  # a Membership with the directory's annotations
     for m in export_queryset(org=org, filters=filters).iterator(chunk_size=CHUNK):
         visible = m.profile_visible
         row = [
