@@ -8,9 +8,10 @@ class CommunitiesConfig(AppConfig):
         from astn.accounts.deletion import register_deletion_step
         from astn.accounts.export import register_export_section
         from astn.core import schedule
-        from communities import links, privacy
+        from communities import links, panels, privacy
 
         links.register()
+        panels.register()
         register_export_section("communities", privacy.export_for_user)
         register_deletion_step(
             "communities", privacy.erase_for_user, describe=privacy.describe_erasure

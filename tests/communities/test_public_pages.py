@@ -322,3 +322,10 @@ def test_a_contacts_invitation_unsubscribes_from_this_community(community):
     assert f"/c/{community.slug}/unsubscribe/" in header
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert contact.membership.user is None
+
+
+def test_the_org_page_lists_its_communities_with_a_join_link(client, community):
+    page = client.get(community.org.get_absolute_url())
+    text = page.content.decode()
+    assert "1:1 matching" in text
+    assert f"/join/{community.slug}/" in text
