@@ -5,15 +5,14 @@
 
 `CrmPageMixin` is `OrgAdminRequiredMixin` (anonymous → login, everyone else → 404) plus:
 
-- the page renders in the viewing admin's time zone (their profile's IANA zone), so
-  `{{ value|date }}` and `{% now %}` show local times without per-template conversions;
+- times show in the viewing admin's zone: `astn.accounts.middleware.ViewerTimezoneMiddleware`
+  activates it for every request, so `{{ value|date }}` needs no conversion (the CSV
+  export, streamed after the middleware returned, re-enters the zone itself);
 - the template gets `admin_nav`, the org-admin tabs; a tab whose URL does not exist
   (an app not installed yet) is left out.
 """
 
 from __future__ import annotations
-
-import zoneinfo
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -45,33 +44,12 @@ def admin_nav(*, org, current: str) -> list[dict]:
     return items
 
 
-def viewer_zone(user) -> zoneinfo.ZoneInfo | None:
-    """Return the signed-in user's time zone, or None when they have none set."""
-    profile = getattr(user, "profile", None)
-    name = getattr(profile, "timezone", "") or ""
-    try:
-        return zoneinfo.ZoneInfo(name) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 # The permission every #13 page declares (orgs.permissions): an admin of the org.
 CRM_PERMISSION = "org.admin"
 
 
 class CrmPageMixin(OrgAdminRequiredMixin):
     crm_section = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        zone = viewer_zone(request.user) if request.user.is_authenticated else None
-        if zone is None:
-            return super().dispatch(request, *args, **kwargs)
-        with timezone.override(zone):
-            response = super().dispatch(request, *args, **kwargs)
-            # A TemplateResponse renders after the view returns; render it inside the zone.
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-            return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
