@@ -168,8 +168,9 @@ def intake_submit(
 ) -> RoundParticipant:
     """Save a member's answers and availability for this round (saying yes to it).
 
-    Raises `CommunityError` when the round has closed, the member has left, or
-    the availability is unusable (field `availability`); nothing is saved then.
+    A paused member who says yes is active again. Raises `CommunityError` when the
+    round has closed, the member has left, or the availability is unusable (field
+    `availability`); nothing is saved then.
     Records a `round_joined` activity the first time.
     """
     participant = (
@@ -183,12 +184,21 @@ def intake_submit(
             "Signups for this round have closed. You'll be invited to the next one.",
             code="closed",
         )
-    if participant.member.status == CommunityMember.Status.REMOVED:
+    member = participant.member
+    if member.status == CommunityMember.Status.REMOVED:
         raise CommunityError("You have left this community.", code="removed")
     try:
         cleaned = availability.clean(availability_raw)
     except availability.AvailabilityError as error:
         raise CommunityError(str(error), field="availability") from None
+    if member.status == CommunityMember.Status.PAUSED:
+        # Saying yes to a round is opting back in (after a snooze or a ghosting pause).
+        CommunityMember.objects.filter(pk=member.pk).update(
+            status=CommunityMember.Status.ACTIVE,
+            pause_reason="",
+            paused_until=None,
+            missed_rounds=0,
+        )
     first_time = participant.intake_completed_at is None
     participant.answers = answers
     participant.availability = cleaned

@@ -223,16 +223,21 @@ def _participant_from_request(request, community, month: str) -> tuple[RoundPart
     round_ = Round.objects.filter(community=community, month=_month_date(month)).first()
     if round_ is None:
         raise Http404("No such round.")
-    if member.status != CommunityMember.Status.ACTIVE:
+    if member.status == CommunityMember.Status.REMOVED:
         raise _Denied(
             _link_error(
                 request,
-                signed.LinkError("Your matches are paused or you have left this community."),
+                signed.LinkError("You have left this community."),
                 status=404,
-                hint="Open your community settings to opt back in.",
+                hint="Join again from the community's page if you'd like to come back.",
             )
         )
-    participant, _ = RoundParticipant.objects.get_or_create(round=round_, member=member)
+    participant = RoundParticipant.objects.filter(round=round_, member=member).first()
+    if participant is None:
+        # GET never writes: the row is created when they actually say yes (POST).
+        participant = RoundParticipant(round=round_, member=member)
+        if request.method == "POST":
+            participant, _ = RoundParticipant.objects.get_or_create(round=round_, member=member)
     participant.round = round_
     return participant, False
 

@@ -329,3 +329,25 @@ def test_the_org_page_lists_its_communities_with_a_join_link(client, community):
     text = page.content.decode()
     assert "1:1 matching" in text
     assert f"/join/{community.slug}/" in text
+
+
+def test_opening_the_round_page_signed_in_writes_nothing(community, member):
+    membership = Membership.objects.get(user=member)
+    CommunityMemberFactory(community=community, membership=membership)
+    round_ = RoundFactory(community=community)
+    client = Client()
+    client.force_login(member)
+    url = reverse("communities:round", kwargs={"slug": community.slug, "month": round_.slug})
+    assert client.get(url).status_code == 200
+    assert not RoundParticipant.objects.exists()
+
+
+def test_a_snoozed_member_who_says_yes_to_a_round_is_active_again(client, community):
+    member = CommunityMemberFactory(community=community)
+    participant = RoundParticipant.objects.create(
+        round=RoundFactory(community=community), member=member
+    )
+    members.member_snooze(member=member, until=datetime.date.today() + datetime.timedelta(days=9))
+    client.post(_round_path(participant), {"answer_q1": "back!", "availability": AVAILABILITY})
+    member.refresh_from_db()
+    assert member.status == CommunityMember.Status.ACTIVE
