@@ -286,3 +286,41 @@ def test_events_attended_follows_the_attendance_ledger(
     with django_capture_on_commit_callbacks(execute=True):
         attended_record(attendance, attended=False, source=Source.ADMIN, actor=admin)
     assert MemberStats.objects.get(membership=people["carol"]).events_attended == 0
+
+
+def test_profile_filters_skill_city_near_career(client_as_admin, org, admin, people):
+    profile = people["alice"].user.profile
+    profile.skills = ["Python", "Writing"]
+    profile.career_stage = "early"
+    profile.city = "Potsdam"
+    profile.location_discoverable = True
+    profile.lat, profile.lng = 52.39, 13.06  # Potsdam, ~27 km from the org in Berlin
+    profile.save()
+    bob = people["bob"].user.profile
+    bob.location_discoverable = True
+    bob.lat, bob.lng = 48.14, 11.58  # Munich
+    bob.save()
+    assert _names(client_as_admin.get(_url(org, "?skill=python"))) == ["Alice Archer"]
+    assert _names(client_as_admin.get(_url(org, "?career=early"))) == ["Alice Archer"]
+    assert _names(client_as_admin.get(_url(org, "?city=pots"))) == ["Alice Archer"]
+    assert _names(client_as_admin.get(_url(org, "?near=50"))) == ["Alice Archer"]
+    assert _names(client_as_admin.get(_url(org, "?near=10"))) == []
+
+
+def test_program_and_last_active_filters(client_as_admin, org, admin, people):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories.programs import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(program__org=org, membership=people["bob"])
+    url = _url(org, f"?program={enrollment.program_id}")
+    assert _names(client_as_admin.get(url)) == ["Bob Baker"]
+    EngagementScore.objects.filter(membership=people["alice"]).update(
+        last_active_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    EngagementScore.objects.filter(membership=people["bob"]).update(last_active_at=timezone.now())
+    cutoff = (timezone.now() - datetime.timedelta(days=30)).date().isoformat()
+    assert _names(client_as_admin.get(_url(org, f"?active_before={cutoff}"))) == ["Alice Archer"]
+    assert _names(client_as_admin.get(_url(org, f"?active_after={cutoff}"))) == ["Bob Baker"]
