@@ -81,7 +81,8 @@ def validate_event_values(*, event: Event, values: dict[str, Any]) -> None:
         floor = extensions.capacity_floor(event)
         if capacity < floor:
             raise EventError(
-                f"{floor} people are already going, so the capacity cannot be lower than {floor}.",
+                f"{floor} {'person is' if floor == 1 else 'people are'} already going, "
+                f"so the capacity cannot be lower than {floor}.",
                 field="capacity",
             )
 
