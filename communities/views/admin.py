@@ -171,7 +171,7 @@ class CommunityDetailView(CommunityAdminMixin, TemplateView):
             join_url=absolute_url(f"/join/{community.slug}/"),
             left_out=[(r, r.left_out) for r in round_list if r.left_out][:6],
             extend_form=DateForm(label="New deadline"),
-            this_month=timezone.localtime(timezone.now(), community.tz).date().replace(day=1),
+            month_to_open=month_to_open(community),
         )
         return context
 
@@ -203,15 +203,21 @@ class _PostOnly(CommunityAdminMixin, View):
         return HttpResponseNotAllowed(["POST"])
 
 
+def month_to_open(community: Community) -> datetime.date:
+    """This month, or next month once this month's signup deadline has passed."""
+    month = timezone.localtime(timezone.now(), community.tz).date().replace(day=1)
+    deadline, _ = rounds.round_times(community, month)
+    if timezone.now() >= deadline:
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return month
+
+
 class RoundOpenView(_PostOnly):
-    """Open this month's round now (instead of waiting for the 1st)."""
+    """Open the round now (instead of waiting for the 1st)."""
 
     def post(self, request, *args, **kwargs):
         community = self.get_community()
-        month = timezone.localtime(timezone.now(), community.tz).date().replace(day=1)
-        deadline, _ = rounds.round_times(community, month)
-        if timezone.now() >= deadline:
-            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        month = month_to_open(community)
         try:
             round_, sent = rounds.round_open(community=community, month=month)
         except CommunityError as error:
