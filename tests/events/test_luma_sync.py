@@ -25,6 +25,15 @@ def sync(org) -> SyncLog:
     return calendar_sync(org=org, source=Event.Source.LUMA)
 
 
+def sync_with(org, receiver) -> SyncLog:
+    """Sync `org` with `receiver` connected to `luma_event_synced` for the run."""
+    luma_event_synced.connect(receiver, weak=False)
+    try:
+        return sync(org)
+    finally:
+        luma_event_synced.disconnect(receiver)
+
+
 def luma_events(org):
     return Event.objects.filter(org=org, source=Event.Source.LUMA)
 
@@ -227,11 +236,7 @@ def test_luma_event_synced_hands_receivers_the_guests_not_a_client_or_key(luma_o
         seen.append((org, event.external_id, len(guests), sorted(kwargs)))
         stats["guests_seen"] = stats.get("guests_seen", 0) + len(guests)
 
-    luma_event_synced.connect(receiver, weak=False)
-    try:
-        log = sync(luma_org)
-    finally:
-        luma_event_synced.disconnect(receiver)
+    log = sync_with(luma_org, receiver)
     assert seen == [(luma_org, entry["api_id"], 3, ["signal"])]
     assert log.details["stats"]["guests_seen"] == 3
 
@@ -242,11 +247,7 @@ def test_a_receiver_that_fails_on_the_first_event_changes_nothing(luma_org, fake
     def receiver(**kwargs):
         raise RuntimeError("guest sync exploded")
 
-    luma_event_synced.connect(receiver, weak=False)
-    try:
-        log = sync(luma_org)
-    finally:
-        luma_event_synced.disconnect(receiver)
+    log = sync_with(luma_org, receiver)
     assert not log.ok
     assert "nothing was changed" in log.error
     assert not luma_events(luma_org).exists()
@@ -260,11 +261,7 @@ def test_a_failure_on_event_57_keeps_events_1_to_56(luma_org, fake_luma):
         if event.title == "Event 57":
             raise RuntimeError("guest sync exploded")
 
-    luma_event_synced.connect(receiver, weak=False)
-    try:
-        log = sync(luma_org)
-    finally:
-        luma_event_synced.disconnect(receiver)
+    log = sync_with(luma_org, receiver)
     assert not log.ok
     assert log.created == 56
     assert "Stopped at “Event 57”" in log.error
