@@ -94,9 +94,15 @@ def test_organiser_creates_people_join_match_and_meet(live_server, browser):
     admin.get_by_label("Description").fill(
         "Once a month, a 30-minute call with another member who reads what you read."
     )
+    admin.get_by_role("button", name="Move down").first.click()  # topics first, then the talk
     shot(admin, "01-admin-create-1280")
     admin.get_by_role("button", name="Create community").click()
     admin.get_by_role("heading", name="Coffee Chats").wait_for()
+    questions = Community.objects.get(slug="coffee-chats").intake_questions
+    assert [q["label"] for q in questions] == [
+        "Topics you care about",
+        "What would you like to talk about this month?",
+    ]
     admin.get_by_role("button", name=re.compile(r"Open the \w+ round now")).click()
     admin.get_by_text("round is open").wait_for()
     community = Community.objects.get(slug="coffee-chats")
