@@ -91,7 +91,8 @@ def round_open(
     )
     invited = []
     for participant in participants:
-        if _invite(participant, now=now):
+        # Someone who joined mid-round and already said yes needs no invitation.
+        if participant.intake_completed_at is None and _invite(participant, now=now):
             sent += 1
         invited.append(participant.pk)
     RoundParticipant.objects.filter(pk__in=invited).update(invited_at=now)

@@ -293,3 +293,11 @@ def test_three_unanswered_rounds_in_a_row_pause_a_member_kindly(community):
     ghost.refresh_from_db()
     assert ghost.status == CommunityMember.Status.ACTIVE
     assert ghost.missed_rounds == 0
+
+
+def test_someone_who_joined_mid_round_and_said_yes_is_not_invited_again(community):
+    now = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    round_, _ = rounds.round_open(community=community, month=datetime.date(2026, 3, 1), now=now)
+    ParticipantFactory(round=round_)  # joined after opening, intake done
+    assert rounds.rounds_open_due(now=now + datetime.timedelta(hours=1)) == 0
+    assert not OutboundEmail.objects.filter(key__startswith="round-invite:").exists()
