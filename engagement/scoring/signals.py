@@ -11,7 +11,6 @@ membership to the model again.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,49 +67,60 @@ SIGNAL_LABELS = {
     "rules_score": "Rules-based score (hint)",
 }
 
+# One pass over the org's attendance of the last year (and upcoming events), one over the
+# activity log, one over its rollups. Event types and active months are bitmasks
+# (`bit_or`, then `bit_count`) instead of COUNT(DISTINCT …), which would sort 300,000 rows.
 _SQL = """
 WITH m AS (
     SELECT mm.id, mm.joined_at, mm.user_id
     FROM orgs_membership mm
     WHERE mm.org_id = %(org)s AND mm.status <> 'left' {only}
 ),
-ev AS (
-    SELECT e.id, e.start, e.event_type
+ev AS MATERIALIZED (
+    SELECT e.id, e.start,
+        e.status = 'published' AND e.start <= %(now)s AS past,
+        e.status = 'published' AND e.start > %(now)s AS upcoming,
+        CASE e.event_type WHEN 'meetup' THEN 1 WHEN 'workshop' THEN 2 WHEN 'talk' THEN 4
+            WHEN 'social' THEN 8 WHEN 'reading_group' THEN 16 ELSE 32 END AS type_bit,
+        CASE WHEN e.start >= %(d6m)s AND e.start <= %(now)s THEN 1 << (
+            extract(year FROM e.start)::int * 12 + extract(month FROM e.start)::int - %(m0)s
+        ) ELSE 0 END AS month_bit
     FROM events_event e
-    WHERE e.org_id = %(org)s AND e.status = 'published'
-      AND e.start <= %(now)s AND e.start > %(d365)s
+    WHERE e.org_id = %(org)s AND e.start > %(d365)s
 ),
 a AS (
     SELECT at.membership_id AS mid,
-        count(*) FILTER (WHERE at.attended AND ev.start > %(d30)s) AS attended_30d,
-        count(*) FILTER (WHERE at.attended AND ev.start > %(d90)s) AS attended_90d,
+        count(*) FILTER (WHERE ev.past AND at.attended AND ev.start > %(d30)s) AS attended_30d,
+        count(*) FILTER (WHERE ev.past AND at.attended AND ev.start > %(d90)s) AS attended_90d,
         count(*) FILTER (
-            WHERE at.attended AND ev.start > %(d180)s AND ev.start <= %(d90)s
+            WHERE ev.past AND at.attended AND ev.start > %(d180)s AND ev.start <= %(d90)s
         ) AS attended_prev_90d,
-        count(*) FILTER (WHERE at.attended) AS attended_365d,
+        count(*) FILTER (WHERE ev.past AND at.attended) AS attended_365d,
         count(*) FILTER (
-            WHERE at.rsvp IN ('going', 'maybe', 'waitlisted') AND ev.start > %(d90)s
+            WHERE ev.past AND at.rsvp IN ('going', 'maybe', 'waitlisted') AND ev.start > %(d90)s
         ) AS rsvps_90d,
-        count(*) FILTER (WHERE at.rsvp = 'going' AND at.attended IS FALSE) AS no_shows_365d,
-        count(DISTINCT ev.event_type) FILTER (WHERE at.attended) AS event_types_365d,
-        count(*) FILTER (WHERE at.rating IS NOT NULL OR at.feedback <> '') AS feedback_365d,
-        max(ev.start) FILTER (WHERE at.attended) AS last_attended,
-        min(ev.start) FILTER (WHERE at.attended) AS first_attended
+        count(*) FILTER (WHERE ev.past AND at.rsvp = 'going' AND at.attended IS FALSE)
+            AS no_shows_365d,
+        bit_or(ev.type_bit) FILTER (WHERE ev.past AND at.attended) AS types,
+        count(*) FILTER (WHERE ev.past AND (at.rating IS NOT NULL OR at.feedback <> ''))
+            AS feedback_365d,
+        count(*) FILTER (WHERE ev.upcoming AND at.rsvp IN ('going', 'maybe')) AS upcoming_rsvps,
+        max(ev.start) FILTER (WHERE ev.past AND at.attended) AS last_attended,
+        min(ev.start) FILTER (WHERE ev.past AND at.attended) AS first_attended,
+        max(at.rsvp_at) FILTER (
+            WHERE at.rsvp IN ('going', 'maybe', 'waitlisted') AND at.rsvp_at <= %(now)s
+        ) AS last_rsvp,
+        bit_or(ev.month_bit) FILTER (WHERE ev.past AND at.attended)
+        | coalesce(bit_or(1 << (
+            extract(year FROM at.rsvp_at)::int * 12 + extract(month FROM at.rsvp_at)::int
+            - %(m0)s
+        )) FILTER (
+            WHERE at.rsvp IN ('going', 'maybe', 'waitlisted')
+              AND at.rsvp_at >= %(d6m)s AND at.rsvp_at <= %(now)s
+        ), 0) AS months
     FROM attendance_attendance at
     JOIN ev ON ev.id = at.event_id
-    WHERE at.membership_id IN (SELECT id FROM m)
-    GROUP BY at.membership_id
-),
-up AS (
-    SELECT at.membership_id AS mid,
-        count(*) FILTER (
-            WHERE e.start > %(now)s AND e.status = 'published' AND at.rsvp IN ('going', 'maybe')
-        ) AS upcoming_rsvps,
-        max(at.rsvp_at) AS last_rsvp
-    FROM attendance_attendance at
-    JOIN events_event e ON e.id = at.event_id
-    WHERE e.org_id = %(org)s AND at.membership_id IN (SELECT id FROM m)
-      AND (e.start > %(now)s OR at.rsvp_at > %(d365)s)
+    WHERE true {only_at}
     GROUP BY at.membership_id
 ),
 act AS (
@@ -122,7 +132,13 @@ act AS (
         count(*) FILTER (
             WHERE x.kind = 'feedback' AND x.occurred_at > %(d365)s
         ) AS feedback_log,
-        max(x.occurred_at) FILTER (WHERE x.kind NOT IN ('left', 'import')) AS last_act
+        max(x.occurred_at) FILTER (WHERE x.kind NOT IN ('left', 'import')) AS last_act,
+        coalesce(bit_or(1 << (
+            extract(year FROM x.occurred_at)::int * 12 + extract(month FROM x.occurred_at)::int
+            - %(m0)s
+        )) FILTER (
+            WHERE x.occurred_at >= %(d6m)s AND x.kind NOT IN ('left', 'import', 'joined')
+        ), 0) AS months
     FROM engagement_activity x
     WHERE x.org_id = %(org)s AND x.occurred_at <= %(now)s
     GROUP BY x.membership_id
@@ -134,44 +150,18 @@ roll AS (
             AS programs_completed,
         coalesce(sum(r.count) FILTER (WHERE r.kind = 'round_joined'), 0) AS rounds_joined,
         coalesce(sum(r.count) FILTER (WHERE r.kind = 'match_met'), 0) AS matches_met,
-        max(r.month) FILTER (WHERE r.kind NOT IN ('left', 'import')) AS last_month
+        max(r.month) FILTER (WHERE r.kind NOT IN ('left', 'import')) AS last_month,
+        coalesce(bit_or(1 << (
+            extract(year FROM r.month)::int * 12 + extract(month FROM r.month)::int - %(m0)s
+        )) FILTER (
+            WHERE r.month >= %(d6m)s::date AND r.kind NOT IN ('left', 'import', 'joined')
+        ), 0) AS months
     FROM engagement_activityrollup r
     WHERE r.org_id = %(org)s
     GROUP BY r.membership_id
 ),
-months AS (
-    SELECT mid, count(DISTINCT month) AS active_months
-    FROM (
-        SELECT at.membership_id AS mid, date_trunc('month', ev.start) AS month
-        FROM attendance_attendance at JOIN ev ON ev.id = at.event_id
-        WHERE at.attended AND ev.start >= %(d6m)s AND at.membership_id IN (SELECT id FROM m)
-        UNION ALL
-        SELECT at.membership_id, date_trunc('month', at.rsvp_at)
-        FROM attendance_attendance at JOIN events_event e ON e.id = at.event_id
-        WHERE e.org_id = %(org)s AND at.rsvp_at >= %(d6m)s AND at.rsvp_at <= %(now)s
-          AND at.rsvp IN ('going', 'maybe', 'waitlisted')
-          AND at.membership_id IN (SELECT id FROM m)
-        UNION ALL
-        SELECT x.membership_id, date_trunc('month', x.occurred_at)
-        FROM engagement_activity x
-        WHERE x.org_id = %(org)s AND x.occurred_at >= %(d6m)s AND x.occurred_at <= %(now)s
-          AND x.kind NOT IN ('left', 'import', 'joined')
-        UNION ALL
-        SELECT r.membership_id, r.month::timestamptz
-        FROM engagement_activityrollup r
-        WHERE r.org_id = %(org)s AND r.month >= %(d6m)s::date
-          AND r.kind NOT IN ('left', 'import', 'joined')
-    ) u
-    GROUP BY mid
-),
-elig AS (
-    SELECT m.id AS mid, count(ev.id) AS org_events_90d
-    FROM m
-    LEFT JOIN a ON a.mid = m.id
-    JOIN ev ON ev.start > greatest(
-        %(d90)s, least(m.joined_at, coalesce(a.first_attended, m.joined_at))
-    )
-    GROUP BY m.id
+held AS (
+    SELECT count(*) AS n FROM ev WHERE ev.past AND ev.start > %(d90)s
 )
 SELECT m.id,
     coalesce(a.attended_30d, 0),
@@ -179,23 +169,29 @@ SELECT m.id,
     coalesce(a.attended_prev_90d, 0),
     coalesce(a.attended_365d, 0),
     coalesce(a.rsvps_90d, 0),
-    coalesce(up.upcoming_rsvps, 0),
+    coalesce(a.upcoming_rsvps, 0),
     coalesce(a.no_shows_365d, 0),
-    coalesce(elig.org_events_90d, 0),
-    coalesce(a.event_types_365d, 0),
+    -- Events held while they were around: since joining (or first coming), within 90 days.
+    -- Almost everyone has been around longer, so the per-row count is the rare case.
+    CASE WHEN least(m.joined_at, coalesce(a.first_attended, m.joined_at)) <= %(d90)s
+        THEN (SELECT n FROM held)
+        ELSE (SELECT count(*) FROM ev WHERE ev.past AND ev.start > least(
+            m.joined_at, coalesce(a.first_attended, m.joined_at)))
+    END,
+    bit_count(coalesce(a.types, 0)::bit(8)),
     greatest(coalesce(a.feedback_365d, 0), coalesce(act.feedback_log, 0)),
     coalesce(act.programs_enrolled, 0) + coalesce(roll.programs_enrolled, 0),
     coalesce(act.programs_completed, 0) + coalesce(roll.programs_completed, 0),
     coalesce(act.rounds_joined, 0) + coalesce(roll.rounds_joined, 0),
     coalesce(act.matches_met, 0) + coalesce(roll.matches_met, 0),
-    coalesce(months.active_months, 0),
+    bit_count((coalesce(a.months, 0) | coalesce(act.months, 0) | coalesce(roll.months, 0))::bit(8)),
     greatest(
         a.last_attended,
-        least(up.last_rsvp, %(now)s),
+        a.last_rsvp,
         act.last_act,
         (roll.last_month + interval '1 month' - interval '1 second')::timestamptz
     ) AS last_active,
-    m.joined_at,
+    floor(extract(epoch FROM (%(now)s - m.joined_at)) / 86400)::int AS tenure_days,
     CASE WHEN p.id IS NULL THEN NULL ELSE (
         (p.headline <> '')::int + (p.bio <> '')::int + (p.city <> '')::int
         + (cardinality(p.skills) > 0)::int + (p.interests <> '')::int
@@ -203,11 +199,8 @@ SELECT m.id,
     ) END AS profile_fields
 FROM m
 LEFT JOIN a ON a.mid = m.id
-LEFT JOIN up ON up.mid = m.id
 LEFT JOIN act ON act.mid = m.id
 LEFT JOIN roll ON roll.mid = m.id
-LEFT JOIN months ON months.mid = m.id
-LEFT JOIN elig ON elig.mid = m.id
 LEFT JOIN accounts_user u ON u.id = m.user_id
 LEFT JOIN accounts_profile p ON p.user_id = m.user_id
 """
@@ -239,20 +232,29 @@ def _bucket_days(days: int | None, edges: tuple[int, ...]) -> int | None:
     return next((edge for edge in edges if days <= edge), edges[-1] + 1)
 
 
+_HASHED = tuple(key for key in SIGNAL_KEYS if key != "org_events_90d")
+RECENCY_EDGES = (7, 30, 60, 90, 180, 365)
+TENURE_EDGES = (30, 90, 365)
+
+
 def signals_hash(signals: dict) -> str:
-    """Hash the signals with time-drifting figures bucketed (see the module docstring)."""
-    stable = dict(signals)
-    stable["days_since_last_activity"] = _bucket_days(
-        signals.get("days_since_last_activity"), (7, 30, 60, 90, 180, 365)
-    )
-    stable["tenure_days"] = _bucket_days(signals.get("tenure_days"), (30, 90, 365))
-    # Every event the org holds moves everyone's denominator; only a shift of the rate by a
-    # quarter is news (otherwise one event would resend the whole org to the model).
-    stable.pop("org_events_90d", None)
-    rate = signals.get("attendance_rate_90d")
-    stable["attendance_rate_90d"] = None if rate is None else min(3, rate // 25)
-    payload = json.dumps(stable, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """Hash the signals with time-drifting figures bucketed (see the module docstring).
+
+    Every event the org holds moves everyone's denominator (`org_events_90d`), so it is
+    left out and the attendance rate counts only by quarters: otherwise one event would
+    resend the whole org to the model.
+    """
+    values = []
+    for key in _HASHED:
+        value = signals.get(key)
+        if key == "days_since_last_activity":
+            value = _bucket_days(value, RECENCY_EDGES)
+        elif key == "tenure_days":
+            value = _bucket_days(value, TENURE_EDGES)
+        elif key == "attendance_rate_90d" and value is not None:
+            value = min(3, value // 25)
+        values.append(value)
+    return hashlib.blake2b(repr(values).encode(), digest_size=20).hexdigest()
 
 
 def org_signals(
@@ -273,17 +275,19 @@ def org_signals(
         # The first day of the month five months back: "the last 6 months" incl. this one.
         "d6m": _months_back(now, 5),
     }
-    only = ""
+    params.update(_extra_params(now))
+    only = only_at = ""
     if membership_ids is not None:
         only = "AND mm.id = ANY(%(ids)s)"
+        only_at = "AND at.membership_id = ANY(%(ids)s)"
         params["ids"] = list(membership_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(only=only), params)
+        cursor.execute(_SQL.format(only=only, only_at=only_at), params)
         rows = cursor.fetchall()
     result = []
     for row in rows:
         (mid, a30, a90, aprev, a365, rsvps, upcoming, noshow, org_events, types, feedback,
-         enrolled, completed, rounds, matches, months, last_active, joined_at, profile,
+         enrolled, completed, rounds, matches, months, last_active, tenure, profile,
          ) = row  # fmt: skip
         rate = None if not org_events else min(100, round(100 * a90 / org_events))
         days_since = None if last_active is None else max(0, (now - last_active).days)
@@ -306,7 +310,7 @@ def org_signals(
             "active_months_of_6": months,
             "trend": _trend(a90, aprev),
             "days_since_last_activity": days_since,
-            "tenure_days": max(0, (now - joined_at).days),
+            "tenure_days": max(0, tenure),
             "profile_completeness": (
                 None if profile is None else round(100 * profile / PROFILE_FIELDS)
             ),
@@ -320,6 +324,12 @@ def org_signals(
             )
         )
     return result
+
+
+def _extra_params(now: datetime) -> dict:
+    """`m0`: the month index (year × 12 + month) of bit 0 of the active-months mask."""
+    start = _months_back(now, 5)
+    return {"m0": start.year * 12 + start.month}
 
 
 def _months_back(now: datetime, months: int) -> datetime:
