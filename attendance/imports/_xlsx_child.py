@@ -34,8 +34,13 @@ def main() -> int:
     from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-    rows = [[text(v) for v in row] for row in sheet.iter_rows()]
-    sys.stdout.write(json.dumps(rows))
+    rows = []
+    for row in sheet.iter_rows():
+        cells = [text(v) for v in row]
+        while cells and not cells[-1]:  # a far-away cell must not pad every row
+            cells.pop()
+        rows.append(cells)
+    sys.stdout.write(json.dumps(rows, separators=(",", ":")))
     return 0
 
 
