@@ -1,7 +1,8 @@
 """Template helpers for CRM pages.
 
 {% load crm_tags %}
-{{ page.facets|facet:"level:at_risk" }}   a count from `directory_facets`
+{{ counts|get_item:key }}               a value from a dict (facet counts)
+{{ value|ago }}                        "3 days ago" (largest unit only)
 {{ note.body|note_markdown }}             sanitised markdown (events.markup, nh3)
 {% delta_badge figure %}                  "+12 %" against the previous period
 """
@@ -17,16 +18,6 @@ from django.utils.timesince import timesince
 from events.markup import render_markdown
 
 register = template.Library()
-
-
-@register.filter
-def facet(facets: dict, key: str) -> int:
-    """Return the count for "facet:value" (0 when unknown)."""
-    name, _, value = str(key).partition(":")
-    counts = facets.get(name, {}) if isinstance(facets, dict) else {}
-    if name == "tag":
-        return counts.get(int(value), 0) if value.isdigit() else 0
-    return counts.get(value, 0)
 
 
 @register.filter
