@@ -119,7 +119,9 @@ def test_admin_journey_through_the_crm(browser, live_server, world, screenshot):
     expect(timeline).to_contain_text("Attendance import")
     expect(timeline).to_contain_text("Tagged “Volunteer”")
 
-    page.get_by_role("textbox", name="Note").fill("Said the **new time** clashes with his evening class.")
+    page.get_by_role("textbox", name="Note").fill(
+        "Said the **new time** clashes with his evening class."
+    )
     page.get_by_role("button", name="Save note").click()
     expect(timeline.locator(".crm-note").first).to_contain_text("new time clashes")
     expect(timeline.locator(".crm-note strong").first).to_have_text("new time")
