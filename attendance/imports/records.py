@@ -162,12 +162,30 @@ _DATETIME_FORMATS = (
 )
 
 
+# Zoom's and Teams' US date-times, read without strptime (which consults the locale on
+# every call: a 100,000-row report spent seconds there).
+_US_DATETIME = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AaPp][Mm])$"
+)
+
+
 @lru_cache(maxsize=65536)
 def parse_datetime(value: str, tz: tzinfo) -> datetime | None:
     """Parse the date-times event platforms write; naive ones are in `tz`. None if unreadable."""
     v = (value or "").strip()
     if not v or v == "--":
         return None
+    us = _US_DATETIME.match(v)
+    if us:
+        month, day, year, hour, minute, second, half = us.groups()
+        hour_24 = int(hour) % 12 + (12 if half.lower() == "pm" else 0)
+        full_year = int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            return datetime(
+                full_year, int(month), int(day), hour_24, int(minute), int(second or 0), tzinfo=tz
+            )
+        except ValueError:
+            return None
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(v.replace("Z", "+00:00"))

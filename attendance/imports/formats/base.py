@@ -30,9 +30,9 @@ def first_rows(rows: list[list[str]], n: int = 40) -> list[Header]:
     return [Header(r) for r in rows[:n] if not blank(r)]
 
 
-def person_row(parsed: Parsed, row: Row, raw_email: str) -> Row | None:
+def person_row(parsed: Parsed, row: Row, raw_email: str, *, normalized: bool = False) -> Row | None:
     """Check the email of `row` and keep it in `parsed`, or skip the line with a reason."""
-    email = normalize_email(raw_email)
+    email = raw_email if normalized else normalize_email(raw_email)
     row.name = clean_text(row.name)
     row.company = clean_text(row.company)
     row.job_title = clean_text(row.job_title)

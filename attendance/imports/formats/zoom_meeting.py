@@ -105,7 +105,7 @@ def parse(rows: list[list[str]], *, tz: tzinfo) -> Parsed:
             joined=parse_datetime(cell(raw, pos["joined"]), tz),
             left=parse_datetime(cell(raw, pos["left"]), tz),
         )
-        person_row(parsed, row, email)
+        person_row(parsed, row, email, normalized=True)
         i += 1
     hosts = sum(1 for _, reason in parsed.skipped if reason.startswith("Host"))
     if hosts:
