@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from astn.core.scope import OrgScopedQuerySet
+
 
 def new_invite_token() -> str:
     return secrets.token_urlsafe(16)
@@ -195,9 +197,10 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN and self.status == self.Status.MEMBER
 
 
-class InviteLinkQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class InviteLinkQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view, filter by `for_org(org)`."""
+
+    org_path = "org"
 
 
 class InviteLink(models.Model):

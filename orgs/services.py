@@ -416,9 +416,9 @@ def invite_link_create(
 @transaction.atomic
 def invite_link_revoke(*, invite_link: InviteLink) -> InviteLink:
     """Revoke the link; people who already joined through it stay members. Idempotent."""
-    InviteLink.objects.filter(pk=invite_link.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    InviteLink.objects.for_org(invite_link.org_id).filter(
+        pk=invite_link.pk, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     invite_link.refresh_from_db(fields=["revoked_at"])
     return invite_link
 
