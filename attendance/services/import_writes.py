@@ -206,6 +206,8 @@ def attendance_apply(
             ORDER BY a.id FOR UPDATE OF a"""
         )
         c.execute(f"DROP TABLE IF EXISTS {TARGET}")
+        c.execute("SELECT pg_get_serial_sequence(%s, 'id')", [attendance])
+        sequence = c.fetchone()[0]
         # One row per (event, person): "attended" wins over "no-show" when a person appears
         # twice (two addresses of one membership). A no-show is only a no-show once the event
         # is over; before that it stays unknown.
@@ -215,7 +217,7 @@ def attendance_apply(
             SELECT d.*,
                 CASE WHEN d.old_id IS NOT NULL THEN d.old_id
                      WHEN d.registered OR d.attended IS NOT NULL OR d.minutes IS NOT NULL
-                     THEN nextval(pg_get_serial_sequence(%s, 'id')) END AS attendance_id,
+                     THEN nextval(%s::regclass) END AS attendance_id,
                 d.attended IS NOT NULL AND d.old_attended IS DISTINCT FROM d.attended
                     AND (d.old_attended IS NULL
                          OR {_trust("d.old_attended_source")} <= {ATTENDED_TRUST[IMPORT]})
@@ -248,7 +250,7 @@ def attendance_apply(
                 ORDER BY s.event_id, p.membership_id, s.attended DESC NULLS LAST, s.line
             ) d
             """,
-            [attendance, past],
+            [sequence, past],
         )
         columns, exprs, params = _insert_sql(
             Attendance,
@@ -274,6 +276,7 @@ def attendance_apply(
             INSERT INTO {attendance} (id, {columns})
             SELECT t.attendance_id, {exprs} FROM {TARGET} t
             WHERE t.created AND t.attendance_id IS NOT NULL
+            ORDER BY t.attendance_id
             ON CONFLICT (event_id, membership_id) DO NOTHING
             """,
             {**params, "now": now},
@@ -334,6 +337,7 @@ def attendance_apply(
                  AND t.old_attended IS NOT NULL, 'self', false)
             ) AS x(field, old, new, applies, source, applied)
             WHERE {applied} AND x.applies
+            ORDER BY t.attendance_id
             """,
             {**params, "actor": actor_id},
         )
