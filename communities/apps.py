@@ -12,6 +12,14 @@ class CommunitiesConfig(AppConfig):
 
         links.register()
         panels.register()
+        from orgs.permissions import OrgPermission, permissions
+
+        permissions.register(
+            OrgPermission(
+                "communities.manage",
+                "Run the org's 1:1 matching communities: settings, rounds, matches",
+            )
+        )
         register_export_section("communities", privacy.export_for_user)
         register_deletion_step(
             "communities", privacy.erase_for_user, describe=privacy.describe_erasure

@@ -32,6 +32,9 @@ from communities.services import communities as community_services
 from communities.services import matching, rounds
 from orgs.permissions import OrgAdminRequiredMixin
 
+# Registered in CommunitiesConfig.ready(); granted to org admins.
+PERMISSION = "communities.manage"
+
 
 def dashboard_url(community: Community) -> str:
     return reverse(
@@ -52,6 +55,8 @@ def round_url(round_: Round) -> str:
 
 
 class CommunityAdminMixin(OrgAdminRequiredMixin):
+    permission = PERMISSION
+
     def get_community(self) -> Community:
         if not hasattr(self, "_community"):
             self._community = selectors.access_community_as_admin(
@@ -62,6 +67,7 @@ class CommunityAdminMixin(OrgAdminRequiredMixin):
 
 
 class CommunityListView(OrgAdminRequiredMixin, TemplateView):
+    permission = PERMISSION
     template_name = "communities/community_admin_list.html"
 
     def get_context_data(self, **kwargs):
@@ -110,6 +116,8 @@ def _apply_error(form, formset, error: CommunityError) -> None:
 
 
 class CommunityCreateView(OrgAdminRequiredMixin, _CommunityFormView):
+    permission = PERMISSION
+
     def get(self, request, *args, **kwargs):
         form, formset = self.forms(None)
         return self.show(form, formset)
