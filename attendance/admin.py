@@ -7,7 +7,7 @@ member's RSVP the way the member or an org admin would.
 
 from django.contrib import admin
 
-from attendance.models import Attendance, AttendanceChange
+from attendance.models import Attendance, AttendanceChange, AttendanceImport
 
 
 class ReadOnlyAdminMixin:
@@ -85,4 +85,21 @@ class AttendanceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The ledger is the history; deleting a row would rewrite it.
+        return False
+
+
+@admin.register(AttendanceImport)
+class AttendanceImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Attendance imports (#11), read-only: staff see what was uploaded and what it did."""
+
+    list_display = ("created_at", "org", "file_name", "format", "status", "rows_total")
+    list_filter = ("status", "format", ("org", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("file_name", "org__name", "uploaded_by__email")
+    list_select_related = ("org", "uploaded_by")
+    raw_id_fields = ("org", "uploaded_by", "same_file_as", "undone_by")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        # Its undo records hang off it; an import is undone from the org's page, not deleted.
         return False

@@ -205,3 +205,14 @@ def test_admins_find_imports_on_the_org_page_and_in_settings(
     assert (
         _url("import-new", org).encode() not in client_as_member.get(f"/orgs/{org.slug}/").content
     )
+
+
+def test_staff_see_imports_read_only_in_the_django_admin(admin_client, org):
+    imp = AttendanceImport.objects.create(org=org, file_name="zoom.csv", file_sha256="3" * 64)
+    listing = admin_client.get("/admin/attendance/attendanceimport/")
+    assert listing.status_code == 200
+    assert b"zoom.csv" in listing.content
+    assert admin_client.get("/admin/attendance/attendanceimport/add/").status_code == 403
+    assert (
+        admin_client.get(f"/admin/attendance/attendanceimport/{imp.pk}/delete/").status_code == 403
+    )
