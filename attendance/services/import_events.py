@@ -98,8 +98,18 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a.lower(), (b or "").lower()).ratio()
 
 
+# A webinar is a talk; other reports say nothing about the kind of event.
+EVENT_TYPE_BY_FORMAT = {"zoom_webinar": Event.EventType.TALK}
+
+
 def event_create_from_file(
-    *, org: Organization, ref: EventRef, zone: zoneinfo.ZoneInfo, actor, fallback_title: str
+    *,
+    org: Organization,
+    ref: EventRef,
+    zone: zoneinfo.ZoneInfo,
+    actor,
+    fallback_title: str,
+    file_format: str = "",
 ) -> Event:
     """Create the past event a file describes (published, source `import`, no announcements:
     announcements only go out for events that have not started)."""
@@ -116,6 +126,7 @@ def event_create_from_file(
         end=end,
         timezone=str(zone.key),
         is_online=True,
+        event_type=EVENT_TYPE_BY_FORMAT.get(file_format, Event.EventType.OTHER),
         status=Event.Status.PUBLISHED,
         published_at=timezone.now(),
         source=Event.Source.IMPORT,

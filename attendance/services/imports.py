@@ -387,7 +387,12 @@ def _events(*, org, parsed, options: dict, actor, skipped: list) -> dict[str, Ev
     for match in matches:
         if match.event is None and options.get("create_events") and _has_days([match.ref]):
             match.event = event_create_from_file(
-                org=org, ref=match.ref, zone=zone, actor=actor, fallback_title=_title(parsed)
+                org=org,
+                ref=match.ref,
+                zone=zone,
+                actor=actor,
+                fallback_title=_title(parsed),
+                file_format=parsed.format,
             )
             match.event._import_created = True  # type: ignore[attr-defined]
         if match.event is not None:
