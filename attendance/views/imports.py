@@ -112,24 +112,17 @@ class ImportPreviewView(ImportMixin, TemplateView):
             context.update(imp=imp, error=str(exc))
             return context
         parsed = reading.parsed
-        initial = {"format": parsed.format, "create_events": True}
-        initial.update({f"map_{k}": v for k, v in parsed.mapping.items()})
-        form = ImportOptionsForm(data, org=self.org, columns=parsed.columns, initial=initial)
+        # Unsubmitted, the form starts from what was detected (and creates missing events).
+        bound = data or {
+            "format": parsed.format,
+            "create_events": "on",
+            **{f"map_{k}": v for k, v in parsed.mapping.items()},
+        }
+        form = ImportOptionsForm(bound, org=self.org, columns=parsed.columns)
         counts, problem, matches = None, "", []
         if form.is_valid():
-            options = form.options()
-            chosen = form.cleaned_data.get("event")
-            matches = events_match(org=self.org, refs=list(parsed.events.values()), event=chosen)
-            try:
-                counts = import_preview(imp=imp, reading=reading, options=options)
-            except AttendanceImportError as exc:
-                problem = str(exc)
-        elif not data:
-            form = ImportOptionsForm(
-                {**initial, "create_events": "on"}, org=self.org, columns=parsed.columns
-            )
-            form.is_valid()
-            matches = events_match(org=self.org, refs=list(parsed.events.values()))
+            refs = list(parsed.events.values())
+            matches = events_match(org=self.org, refs=refs, event=form.cleaned_data.get("event"))
             try:
                 counts = import_preview(imp=imp, reading=reading, options=form.options())
             except AttendanceImportError as exc:
