@@ -19,6 +19,7 @@ second finds it taken and returns.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,29 +49,57 @@ logger = logging.getLogger(__name__)
 Fallback = EngagementScore.Fallback
 _LOCK_NAMESPACE = 0x454E47  # "ENG"
 _SAVE_CHUNK = 1000
-_SCORE_FIELDS = [
-    "signals",
-    "signals_hash",
-    "rules_level",
-    "rules_score",
-    "last_active_at",
-    "level",
-    "score",
-    "rationale",
-    "suggested_action",
-    "source",
-    "model",
-    "fallback_reason",
-    "fallback_detail",
-    "computed_at",
-    "level_changed_at",
-    "pending_downgrade_level",
-    "pending_downgrade_at",
-    "llm_hash",
-    "llm_sent",
-    "llm_answer",
-    "llm_at",
-]
+# Columns a recompute writes, with their Postgres types, for `_scores_update`.
+_SCORE_COLUMNS = {
+    "signals": "jsonb",
+    "signals_hash": "text",
+    "rules_level": "text",
+    "rules_score": "int",
+    "last_active_at": "timestamptz",
+    "level": "text",
+    "score": "int",
+    "rationale": "text",
+    "suggested_action": "text",
+    "source": "text",
+    "model": "text",
+    "fallback_reason": "text",
+    "fallback_detail": "text",
+    "computed_at": "timestamptz",
+    "level_changed_at": "timestamptz",
+    "pending_downgrade_level": "text",
+    "pending_downgrade_at": "timestamptz",
+    "llm_hash": "text",
+    "llm_sent": "jsonb",
+    "llm_answer": "jsonb",
+    "llm_at": "timestamptz",
+}
+# UPDATE … FROM jsonb_to_recordset(one JSON document): one statement and one parameter per
+# chunk. Django's bulk_update builds a CASE per column and row (minutes of Python for
+# 20,000 rows) and array parameters are escaped item by item. Column names are the
+# constants above, never input.
+_UPDATE_STATEMENT = (
+    "UPDATE engagement_engagementscore AS s SET "  # noqa: S608 - constant names, bound values
+    + ", ".join(f"{name} = v.{name}" for name in _SCORE_COLUMNS)
+    + " FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, "
+    + ", ".join(f"{name} {kind}" for name, kind in _SCORE_COLUMNS.items())
+    + ") WHERE s.id = v.id"
+)
+
+
+def _scores_update(scores: list[EngagementScore]) -> None:
+    for start in range(0, len(scores), _SAVE_CHUNK):
+        rows = [
+            {"id": score.pk, **{name: getattr(score, name) for name in _SCORE_COLUMNS}}
+            for score in scores[start : start + _SAVE_CHUNK]
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_UPDATE_STATEMENT, [json.dumps(rows, default=_isoformat)])
+
+
+def _isoformat(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 @contextlib.contextmanager
@@ -132,7 +161,7 @@ class _Pending:
         changed = len(self.snapshots)
         with transaction.atomic():
             EngagementScore.objects.bulk_create(self.new_scores, batch_size=_SAVE_CHUNK)
-            EngagementScore.objects.bulk_update(self.scores, _SCORE_FIELDS, batch_size=_SAVE_CHUNK)
+            _scores_update(self.scores)
             EngagementSnapshot.objects.bulk_create(self.snapshots, batch_size=_SAVE_CHUNK)
         self.scores, self.new_scores, self.snapshots = [], [], []
         return changed
