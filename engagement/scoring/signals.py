@@ -2,10 +2,11 @@
 
 Every figure is a count, a percentage, a number of days or a short code — nothing a
 person could be recognised by — because this dict is exactly what the LLM is sent
-(DESIGN §12). `signals_hash` is taken over a *bucketed* copy, so the daily run does
-not see a change just because a day passed or the org held one more event: only new
-activity, or a recency / tenure / attendance-rate bucket being crossed, sends a
-membership to the model again.
+(DESIGN §12). `signals_hash` is taken over a *banded* copy, so the daily run does
+not see a change just because a day passed, the org held one more event or an old
+event slid out of a window: only a change a person would call news (a band of a
+count, of recency, tenure or attendance rate crossed) sends a membership to the
+model again. The rationale then cites the figures of the day it was written.
 """
 
 from __future__ import annotations
@@ -226,32 +227,46 @@ def _trend(recent: int, before: int) -> str:
     return "flat"
 
 
-def _bucket_days(days: int | None, edges: tuple[int, ...]) -> int | None:
-    if days is None:
-        return None
-    return next((edge for edge in edges if days <= edge), edges[-1] + 1)
-
-
 _HASHED = tuple(key for key in SIGNAL_KEYS if key != "org_events_90d")
 RECENCY_EDGES = (7, 30, 60, 90, 180, 365)
 TENURE_EDGES = (30, 90, 365)
+# Counts move one by one as events slide out of a window; for someone who came to 9
+# events, 8 is no news. Small counts stay exact (0, 1, 2 matter), larger ones by band.
+COUNT_EDGES = (0, 1, 2, 4, 7, 12, 20)
+_COUNTS = {
+    "attended_30d", "attended_90d", "attended_prev_90d", "attended_365d", "rsvps_90d",
+    "upcoming_rsvps", "no_shows_365d", "event_types_365d", "feedback_365d",
+    "programs_enrolled", "programs_completed", "rounds_joined", "matches_met",
+}  # fmt: skip
+
+
+def _band(value: int | None, edges: tuple[int, ...]) -> int | None:
+    if value is None:
+        return None
+    return next((edge for edge in edges if value <= edge), edges[-1] + 1)
 
 
 def signals_hash(signals: dict) -> str:
-    """Hash the signals with time-drifting figures bucketed (see the module docstring).
+    """Hash a coarse copy of the signals (see the module docstring).
 
     Every event the org holds moves everyone's denominator (`org_events_90d`), so it is
-    left out and the attendance rate counts only by quarters: otherwise one event would
-    resend the whole org to the model.
+    left out and the attendance rate counts only by quarters; recency, tenure, counts,
+    active months and profile completeness count by bands. Otherwise a busy org (an
+    event every few days) would resend most members daily as events slide out of the
+    30/90/365-day windows.
     """
     values = []
     for key in _HASHED:
         value = signals.get(key)
         if key == "days_since_last_activity":
-            value = _bucket_days(value, RECENCY_EDGES)
+            value = _band(value, RECENCY_EDGES)
         elif key == "tenure_days":
-            value = _bucket_days(value, TENURE_EDGES)
-        elif key == "attendance_rate_90d" and value is not None:
+            value = _band(value, TENURE_EDGES)
+        elif key in _COUNTS:
+            value = _band(value, COUNT_EDGES)
+        elif key == "active_months_of_6":
+            value = (value + 1) // 2
+        elif key in ("attendance_rate_90d", "profile_completeness") and value is not None:
             value = min(3, value // 25)
         values.append(value)
     return hashlib.blake2b(repr(values).encode(), digest_size=20).hexdigest()
