@@ -94,6 +94,11 @@ def test_unsubscribe_pages(live_server, page, screenshot, rosa):
     page.get_by_role("button", name="Unsubscribe").click()
     page.wait_for_selector("text=You’re unsubscribed from new-event announcements")
     screenshot("notifications-07-unsubscribe-done")
+    # Unsubscribing never subscribes: no event emails at all, not the digest instead.
+    assert NotificationSettings.objects.get(user=rosa).event_mode == EventMode.NONE
+    # The digest is a choice the person makes on the confirmation page.
+    page.get_by_role("button", name="Get the weekly digest instead").click()
+    page.get_by_text("You’ll get the weekly digest on Monday mornings instead").wait_for()
     assert NotificationSettings.objects.get(user=rosa).event_mode == EventMode.WEEKLY
 
     page.goto(f"{live_server.url}/u/{unsubscribe_token(rosa, 'all')[:-4]}/")
