@@ -69,6 +69,7 @@ bench: install
 	$(PY) -m astn.devservices exec -- $(PY) bench/events_list.py
 	$(PY) -m astn.devservices exec -- $(PY) bench/engagement.py
 	$(PY) -m astn.devservices exec -- $(PY) bench/directory.py
+	$(PY) -m astn.devservices exec -- $(PY) bench/insights.py
 
 # Needs Debian's redis-server (`.ci/run` installs it); starts and stops everything itself.
 prod-smoke: install assets
