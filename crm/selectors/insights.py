@@ -18,6 +18,10 @@ The rules (each has a test that triggers it and one that does not):
   activity, so this fires months before that.
 """
 
+# The SQL below is built by concatenating our own constant strings, never input; every
+# value goes as a query parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import re
@@ -121,14 +125,16 @@ def company_of(company: str, email: str) -> str:
     return domain
 
 
-_FIGURES_SQL = """
+_MEMBERS_CTE = """
 WITH att AS (
     SELECT a.membership_id,
            COUNT(*) FILTER (WHERE e.start >= %(cur_start)s AND e.start < %(cur_end)s) AS cur,
            COUNT(*) FILTER (WHERE e.start >= %(prev_start)s AND e.start < %(cur_start)s) AS prev,
            COUNT(*) AS total,
            COUNT(*) FILTER (WHERE a.rating IS NOT NULL OR a.feedback <> '') AS feedback,
-           COUNT(DISTINCT e.event_type) AS types,
+           -- Distinct event types as a bit set: aggregates by hash, where COUNT(DISTINCT)
+           -- would sort every attended row.
+           length(replace(bit_or({type_bits})::bit(16)::text, '0', '')) AS types,
            MAX(e.start) AS last_attended
     FROM attendance_attendance a
     JOIN events_event e ON e.id = a.event_id
@@ -144,34 +150,90 @@ WITH att AS (
     FROM engagement_activity
     WHERE org_id = %(org)s AND kind = 'match_met'
     GROUP BY membership_id
+), fig AS (
+    SELECT m.id, COALESCE(NULLIF(u.name, ''), m.name, '') AS name, m.email, m.company,
+           s.score, COALESCE(o.level, s.level) AS level,
+           COALESCE(att.cur, 0) AS cur, COALESCE(att.prev, 0) AS prev,
+           COALESCE(att.total, 0) AS total, COALESCE(att.feedback, 0) AS feedback,
+           COALESCE(att.types, 0) AS types, COALESCE(prog.completed, 0) AS completed,
+           COALESCE(met.matches, 0) AS matches, att.last_attended
+    FROM orgs_membership m
+    LEFT JOIN accounts_user u ON u.id = m.user_id
+    LEFT JOIN engagement_engagementscore s ON s.membership_id = m.id
+    LEFT JOIN engagement_engagementoverride o
+           ON o.membership_id = m.id AND o.cleared_at IS NULL
+    LEFT JOIN att ON att.membership_id = m.id
+    LEFT JOIN prog ON prog.membership_id = m.id
+    LEFT JOIN met ON met.membership_id = m.id
+    WHERE m.org_id = %(org)s AND m.status = 'member' AND m.anonymised_at IS NULL
 )
-SELECT m.id, COALESCE(NULLIF(u.name, ''), m.name, ''), m.email, m.company,
-       s.score, COALESCE(o.level, s.level),
-       COALESCE(att.cur, 0), COALESCE(att.prev, 0), COALESCE(att.total, 0),
-       COALESCE(att.feedback, 0), COALESCE(att.types, 0),
-       COALESCE(prog.completed, 0), COALESCE(met.matches, 0), att.last_attended
-FROM orgs_membership m
-LEFT JOIN accounts_user u ON u.id = m.user_id
-LEFT JOIN engagement_engagementscore s ON s.membership_id = m.id
-LEFT JOIN engagement_engagementoverride o ON o.membership_id = m.id AND o.cleared_at IS NULL
-LEFT JOIN att ON att.membership_id = m.id
-LEFT JOIN prog ON prog.membership_id = m.id
-LEFT JOIN met ON met.membership_id = m.id
-WHERE m.org_id = %(org)s AND m.status = 'member' AND m.anonymised_at IS NULL
 """
 
+_MEMBERS_CTE = _MEMBERS_CTE.replace(
+    "{type_bits}",
+    "CASE e.event_type "
+    + " ".join(f"WHEN '{value}' THEN {1 << i}" for i, value in enumerate(Event.EventType.values))
+    + " ELSE 32768 END",
+)
 
-def member_figures(*, org: Organization, period: Period) -> list[MemberFigures]:
-    """Per-member figures for every member of `org`: one statement, one row each."""
+# Only the rows some list can show: the SQL conditions are the Python rules below
+# (`leaderboard`, `advocacy_candidates`, `declining`), so those functions rank the same
+# people whether they get every member or just these.
+_FIGURES_SQL = (
+    _MEMBERS_CTE
+    + """
+, flagged AS (
+    SELECT fig.*,
+        (score IS NOT NULL OR cur > 0) AS ranked,
+        ((COALESCE(score, 0) >= %(adv_score)s OR level = 'highly_engaged')
+          AND total >= %(adv_events)s AND (feedback >= 2 OR completed > 0 OR matches > 0))
+          AS advocate,
+        (prev >= %(dec_prev)s AND cur * 2 <= prev AND level IS DISTINCT FROM 'inactive')
+          AS slipping
+    FROM fig
+), ranks AS (
+    SELECT flagged.*,
+        row_number() OVER (PARTITION BY ranked
+                           ORDER BY COALESCE(score, 0) DESC, cur DESC, total DESC,
+                                    lower(name)) AS board_rank,
+        row_number() OVER (PARTITION BY advocate ORDER BY COALESCE(score, 0) DESC, total DESC)
+          AS advocate_rank,
+        row_number() OVER (PARTITION BY slipping ORDER BY cur - prev, lower(name))
+          AS slipping_rank
+    FROM flagged
+)
+SELECT id, name, email, company, score, level, cur, prev, total, feedback, types, completed,
+       matches, last_attended
+FROM ranks
+WHERE (ranked AND board_rank <= %(size)s)
+   OR (advocate AND advocate_rank <= %(size)s)
+   OR (slipping AND slipping_rank <= %(size)s)
+"""
+)
+
+
+def _params(org: Organization, period: Period) -> dict:
     recent, previous = period.recent(), period.previous()
-    params = {
+    return {
         "org": org.pk,
         "cur_start": recent.start,
         "cur_end": recent.end,
         "prev_start": previous.start,
+        "adv_score": ADVOCACY_MIN_SCORE,
+        "adv_events": ADVOCACY_MIN_EVENTS,
+        "dec_prev": DECLINE_MIN_PREVIOUS,
+        "size": LEADERBOARD_SIZE,
     }
+
+
+def member_figures(*, org: Organization, period: Period) -> list[MemberFigures]:
+    """Figures of the members any list can show (leaderboard, advocates, declining).
+
+    One statement over the whole org; at most 3 × 25 rows come back, however many
+    members there are.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(_FIGURES_SQL, params)
+        cursor.execute(_FIGURES_SQL, _params(org, period))
         rows = cursor.fetchall()
     return [MemberFigures(*row) for row in rows]
 
@@ -247,32 +309,56 @@ class CompanyRow:
     top: list[str] = field(default_factory=list)
 
 
-def by_company(figures: list[MemberFigures], *, size: int = LEADERBOARD_SIZE) -> list[CompanyRow]:
+_COMPANIES_SQL = (
+    _MEMBERS_CTE
+    + """
+, keyed AS (
+    SELECT fig.*, COALESCE(
+        NULLIF(regexp_replace(btrim(company), '\\s+', ' ', 'g'), ''),
+        CASE WHEN split_part(lower(email), '@', 2) <> ''
+              AND NOT (split_part(lower(email), '@', 2) = ANY(%(freemail)s))
+              AND split_part(lower(email), '@', 2) NOT LIKE '%%.edu'
+              AND split_part(lower(email), '@', 2) NOT LIKE '%%.ac.uk'
+             THEN split_part(lower(email), '@', 2) END
+    ) AS company_key
+    FROM fig
+)
+SELECT company_key, COUNT(*) AS people, SUM(cur) AS events, ROUND(AVG(score)) AS avg_score,
+       (array_agg(COALESCE(NULLIF(name, ''), email)
+                  ORDER BY COALESCE(score, 0) DESC, cur DESC))[1:3] AS top,
+       COUNT(*) OVER () AS companies
+FROM keyed
+WHERE company_key IS NOT NULL
+GROUP BY company_key
+ORDER BY SUM(cur) DESC, AVG(score) DESC NULLS LAST, COUNT(*) DESC, lower(company_key)
+LIMIT %(size)s
+"""
+)
+
+
+def by_company(*, org: Organization, period: Period) -> list[CompanyRow]:
     """PRD-018's customer view: people, events in the period and average score per company.
 
-    Empty when fewer than two companies are known (the data does not have it).
+    A membership's company is the one stated (imports fill it), else its email's domain
+    unless that is a webmail or university address. Empty when fewer than two companies
+    are known (the data does not have it).
     """
-    groups: dict[str, list[MemberFigures]] = defaultdict(list)
-    for f in figures:
-        if f.company_key:
-            groups[f.company_key].append(f)
-    if len(groups) < 2:
+    params = {**_params(org, period), "freemail": sorted(FREEMAIL)}
+    with connection.cursor() as cursor:
+        cursor.execute(_COMPANIES_SQL, params)
+        rows = cursor.fetchall()
+    if not rows or rows[0][5] < 2:
         return []
-    rows = []
-    for company, people in groups.items():
-        scores = [p.score for p in people if p.score is not None]
-        top = sorted(people, key=lambda p: (-(p.score or 0), -p.current))[:3]
-        rows.append(
-            CompanyRow(
-                company=company,
-                people=len(people),
-                events=sum(p.current for p in people),
-                average_score=round(sum(scores) / len(scores)) if scores else None,
-                top=[p.name or p.email for p in top],
-            )
+    return [
+        CompanyRow(
+            company=key,
+            people=people,
+            events=events or 0,
+            average_score=int(avg) if avg is not None else None,
+            top=list(top or []),
         )
-    rows.sort(key=lambda r: (-r.events, -(r.average_score or 0), -r.people, r.company.lower()))
-    return rows[:size]
+        for key, people, events, avg, top, _ in rows
+    ]
 
 
 @dataclass

@@ -117,39 +117,60 @@ SAME_TYPE_CAP = 4
 UPCOMING_EVENTS = 5
 PER_EVENT = 8
 
+# One statement for all the upcoming events: the same-type counts are one pass over the
+# org's attendance, and each event keeps its best `limit` candidates (row_number()).
 _RECOMMEND_SQL = """
-WITH same_type AS (
-    SELECT a.membership_id, COUNT(*) AS n
+WITH ev AS (
+    SELECT e.id, e.event_type, t.vector
+    FROM events_event e LEFT JOIN crm_eventtopicvector t ON t.event_id = e.id
+    WHERE e.org_id = %(org)s AND e.id = ANY(%(events)s)
+), same_type AS (
+    SELECT a.membership_id, e.event_type, COUNT(*) AS n
     FROM attendance_attendance a JOIN events_event e ON e.id = a.event_id
-    WHERE e.org_id = %(org)s AND e.event_type = %(event_type)s AND a.attended
-    GROUP BY a.membership_id
-), candidates AS (
-    SELECT m.id, COALESCE(st.n, 0) AS same_type,
-           CASE WHEN v.vector IS NULL OR t.vector IS NULL THEN NULL
-                ELSE 1 - (v.vector <=> t.vector) END AS similarity,
-           COALESCE(o.level, s.level) AS level
+    WHERE e.org_id = %(org)s AND a.attended AND e.event_type IN (SELECT event_type FROM ev)
+    GROUP BY a.membership_id, e.event_type
+), answered AS (
+    SELECT event_id, membership_id FROM attendance_attendance
+    WHERE event_id = ANY(%(events)s) AND rsvp <> 'none'
+    UNION
+    SELECT event_id, membership_id FROM crm_invitation WHERE event_id = ANY(%(events)s)
+), people AS MATERIALIZED (
+    -- Once per member (not per member and event): vector and effective level.
+    SELECT m.id, v.vector, COALESCE(o.level, s.level) AS level
     FROM orgs_membership m
-    LEFT JOIN same_type st ON st.membership_id = m.id
     LEFT JOIN crm_memberinterestvector v ON v.membership_id = m.id
-    LEFT JOIN crm_eventtopicvector t ON t.event_id = %(event)s
     LEFT JOIN engagement_engagementscore s ON s.membership_id = m.id
     LEFT JOIN engagement_engagementoverride o
            ON o.membership_id = m.id AND o.cleared_at IS NULL
     WHERE m.org_id = %(org)s AND m.status = 'member' AND m.user_id IS NOT NULL
       AND NOT m.muted {only}
-      AND NOT EXISTS (SELECT 1 FROM attendance_attendance x
-                      WHERE x.event_id = %(event)s AND x.membership_id = m.id AND x.rsvp <> 'none')
-      AND NOT EXISTS (SELECT 1 FROM crm_invitation i
-                      WHERE i.event_id = %(event)s AND i.membership_id = m.id)
+), pairs AS MATERIALIZED (
+    -- Every (event, member) pair with its similarity, narrow (no vectors past here).
+    SELECT ev.id AS event_id, ev.event_type, p.id, p.level,
+           CASE WHEN p.vector IS NULL OR ev.vector IS NULL THEN NULL
+                ELSE 1 - (p.vector <=> ev.vector) END AS similarity
+    FROM ev CROSS JOIN people p
+), candidates AS (
+    SELECT pairs.event_id, pairs.id, COALESCE(st.n, 0) AS same_type, pairs.similarity,
+           pairs.level
+    FROM pairs
+    LEFT JOIN same_type st ON st.membership_id = pairs.id AND st.event_type = pairs.event_type
+    LEFT JOIN answered x ON x.event_id = pairs.event_id AND x.membership_id = pairs.id
+    WHERE x.event_id IS NULL
+), scored AS (
+    SELECT event_id, id, same_type, similarity, level,
+           %(w_type)s * LEAST(same_type, %(cap)s)::float / %(cap)s
+           + %(w_interest)s * GREATEST(COALESCE(similarity, 0), 0)
+           + %(w_level)s * CASE level {level_cases} ELSE %(unscored)s END AS fit
+    FROM candidates
+    {threshold}
+), ranked AS (
+    SELECT scored.*, row_number() OVER (PARTITION BY event_id ORDER BY fit DESC, id) AS rk
+    FROM scored
 )
-SELECT id, same_type, similarity, level,
-       %(w_type)s * LEAST(same_type, %(cap)s)::float / %(cap)s
-       + %(w_interest)s * GREATEST(COALESCE(similarity, 0), 0)
-       + %(w_level)s * CASE level {level_cases} ELSE %(unscored)s END AS fit
-FROM candidates
-WHERE same_type > 0 OR COALESCE(similarity, 0) > %(min_similarity)s
-ORDER BY fit DESC, id
-LIMIT %(limit)s
+SELECT event_id, id, same_type, similarity, level, fit FROM ranked
+WHERE rk <= %(limit)s
+ORDER BY event_id, rk
 """
 
 MIN_SIMILARITY = 0.25
@@ -177,28 +198,38 @@ def _level_cases() -> str:
     return " ".join(f"WHEN '{level}' THEN {fit}" for level, fit in LEVEL_FIT.items())
 
 
-def recommend_for_event(
-    *, event: Event, limit: int = PER_EVENT, only_ids: list[int] | None = None
-) -> list[Recommendation]:
-    """Members of the event's org who have not RSVPed or been invited, ranked by fit.
+def recommendations_for(
+    *,
+    org: Organization,
+    events: list[Event],
+    limit: int = PER_EVENT,
+    only_ids: list[int] | None = None,
+) -> dict[int, list[Recommendation]]:
+    """For each of `events` (of `org`): members who have not RSVPed or been invited,
+    ranked by fit, each with a reason for the admin and a line for the email.
 
     With `only_ids`, the same judgement for just those memberships (used when sending, so
     the email's "Based on your interest in …" is computed here, never taken from a form).
     """
     from django.db import connection
 
-    from crm.selectors.insights import first_interest
     from orgs.models import Membership
 
-    sql = _RECOMMEND_SQL.replace("{level_cases}", _level_cases()).replace(
-        "{only}", "AND m.id = ANY(%(only)s)" if only_ids is not None else ""
+    if not events:
+        return {}
+    sql = (
+        _RECOMMEND_SQL.replace("{level_cases}", _level_cases())
+        .replace("{only}", "AND m.id = ANY(%(only)s)" if only_ids is not None else "")
+        .replace(
+            "{threshold}",
+            ""
+            if only_ids is not None
+            else "WHERE same_type > 0 OR COALESCE(similarity, 0) > %(min_similarity)s",
+        )
     )
-    if only_ids is not None:
-        sql = sql.replace("WHERE same_type > 0 OR COALESCE(similarity, 0) > %(min_similarity)s", "")
     params = {
-        "org": event.org_id,
-        "event": event.pk,
-        "event_type": event.event_type,
+        "org": org.pk,
+        "events": [e.pk for e in events],
         "w_type": WEIGHT_SAME_TYPE,
         "w_interest": WEIGHT_INTEREST,
         "w_level": WEIGHT_LEVEL,
@@ -211,45 +242,60 @@ def recommend_for_event(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    people = Membership.objects.select_related("user__profile").in_bulk([r[0] for r in rows])
-    type_label = event.get_event_type_display().lower()
-    result = []
-    for pk, same_type, similarity, level, fit in rows:
-        membership = people[pk]
-        profile = getattr(membership.user, "profile", None)
-        interest = first_interest(getattr(profile, "interests", "") or "")
-        parts = []
-        if same_type:
-            parts.append(f"came to {same_type} {type_label} event{'s' if same_type != 1 else ''}")
-        if similarity is not None and similarity > MIN_SIMILARITY:
-            parts.append(
-                f"interests match ({round(100 * similarity)}%"
-                + (f", “{interest}”" if interest else "")
-                + ")"
-            )
-        if level == "at_risk":
-            parts.append("at risk — a good moment to re-engage")
-        elif level == "inactive":
-            parts.append("inactive — worth a personal nudge")
-        reason = "; ".join(parts) or "a member of the org"
-        if interest and similarity is not None and similarity > MIN_SIMILARITY:
-            because = f"Based on your interest in {interest}, we think you'd enjoy it."
-        elif same_type:
-            because = f"You came to our {type_label} events before, so we thought of you."
-        else:
-            because = "We'd love to see you there."
-        result.append(
-            Recommendation(
-                membership=membership,
-                fit=round(fit, 3),
-                same_type=same_type,
-                similarity=similarity,
-                level=level,
-                reason=reason[0].upper() + reason[1:],
-                because=because,
-            )
+    people = Membership.objects.select_related("user__profile").in_bulk({r[1] for r in rows})
+    by_id = {e.pk: e for e in events}
+    result: dict[int, list[Recommendation]] = {e.pk: [] for e in events}
+    for event_id, pk, same_type, similarity, level, fit in rows:
+        result[event_id].append(
+            _recommendation(by_id[event_id], people[pk], same_type, similarity, level, fit)
         )
     return result
+
+
+def _recommendation(event, membership, same_type, similarity, level, fit) -> Recommendation:
+    from crm.selectors.insights import first_interest
+
+    type_label = event.get_event_type_display().lower()
+    profile = getattr(membership.user, "profile", None)
+    interest = first_interest(getattr(profile, "interests", "") or "")
+    matches = similarity is not None and similarity > MIN_SIMILARITY
+    parts = []
+    if same_type:
+        parts.append(f"came to {same_type} {type_label} event{'s' if same_type != 1 else ''}")
+    if matches:
+        parts.append(
+            f"interests match ({round(100 * similarity)}%"
+            + (f", “{interest}”" if interest else "")
+            + ")"
+        )
+    if level == "at_risk":
+        parts.append("at risk — a good moment to re-engage")
+    elif level == "inactive":
+        parts.append("inactive — worth a personal nudge")
+    reason = "; ".join(parts) or "a member of the org"
+    if interest and matches:
+        because = f"Based on your interest in {interest}, we think you'd enjoy it."
+    elif same_type:
+        because = f"You came to our {type_label} events before, so we thought of you."
+    else:
+        because = "We'd love to see you there."
+    return Recommendation(
+        membership=membership,
+        fit=round(fit, 3),
+        same_type=same_type,
+        similarity=similarity,
+        level=level,
+        reason=reason[0].upper() + reason[1:],
+        because=because,
+    )
+
+
+def recommend_for_event(
+    *, event: Event, limit: int = PER_EVENT, only_ids: list[int] | None = None
+) -> list[Recommendation]:
+    """`recommendations_for` one event."""
+    found = recommendations_for(org=event.org, events=[event], limit=limit, only_ids=only_ids)
+    return found.get(event.pk, [])
 
 
 def upcoming_for_invitations(*, org: Organization, limit: int = UPCOMING_EVENTS) -> list[Event]:
@@ -264,10 +310,11 @@ def upcoming_for_invitations(*, org: Organization, limit: int = UPCOMING_EVENTS)
 
 def whom_to_invite(*, org: Organization, events: list[Event]) -> list[EventRecommendations]:
     conversions = invitation_conversion(event_ids=[e.pk for e in events])
+    found = recommendations_for(org=org, events=events)
     return [
         EventRecommendations(
             event=event,
-            recommendations=recommend_for_event(event=event),
+            recommendations=found.get(event.pk, []),
             conversion=conversions.get(event.pk) or Conversion(),
         )
         for event in events

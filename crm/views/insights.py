@@ -38,12 +38,13 @@ class InsightsView(CrmPageMixin, TemplateView):
             summary=selectors.event_summary(org=self.org, period=period),
             events_held=selectors.org_event_count(org=self.org, period=period),
             leaders=selectors.leaderboard(figures),
-            companies=selectors.by_company(figures),
+            companies=(
+                selectors.by_company(org=self.org, period=period) if board == "company" else []
+            ),
             advocates=selectors.advocacy_candidates(figures),
             decliners=selectors.declining(figures, org=self.org, period=period),
             invite_groups=whom_to_invite(org=self.org, events=upcoming),
             conversion=total,
             conversion_events=by_event,
-            member_count=len(figures),
         )
         return context

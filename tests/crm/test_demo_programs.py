@@ -51,4 +51,4 @@ def test_demo_insights_find_advocates_and_people_slipping_away_early(demo):
             days_quiet = (period.end - found.member.last_attended).days
             assert days_quiet <= 180 - 30
             assert found.member.level != "inactive"
-    assert len(insights.by_company(figures)) >= 3
+    assert len(insights.by_company(org=demo, period=period)) >= 3

@@ -198,7 +198,7 @@ def test_correcting_attendance_reopens_an_automatic_completion(
 def test_attendance_at_other_events_does_not_count(
     org, admin, member, django_capture_on_commit_callbacks
 ):
-    program, sessions = _program_with_past_sessions(org, n=2, required=1)
+    program, _sessions = _program_with_past_sessions(org, n=2, required=1)
     enrollment = EnrollmentFactory(program=program, membership=member.memberships.get())
     elsewhere = ended_event(org, hours_ago=10)
     mark = rsvp_of(elsewhere, user=member)
@@ -231,7 +231,7 @@ def test_import_completes_enrollments_in_one_pass(
 def test_admin_override_is_kept_from_automatic_changes(
     org, admin, member, django_capture_on_commit_callbacks
 ):
-    program, sessions = _program_with_past_sessions(org)
+    program, _sessions = _program_with_past_sessions(org)
     enrollment = EnrollmentFactory(program=program, membership=member.memberships.get())
     with pytest.raises(ProgramError, match="reason"):
         services.enrollment_set_status(

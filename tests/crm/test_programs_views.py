@@ -36,7 +36,8 @@ def test_admin_creates_a_program_with_sessions(client_as_admin, org):
     events = EventFactory.create_batch(3, org=org)
     response = client_as_admin.post(_url("program-create", org), _form(events))
     program = Program.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(f"/{program.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/{program.pk}/")
     assert program.sessions.count() == 3
     page = client_as_admin.get(response["Location"]).content.decode()
     assert "Completes after <strong>2</strong> of 3 sessions" in page
@@ -152,7 +153,8 @@ def test_export_is_a_csv_with_formulas_neutralised_and_logged(client_as_admin, o
 def test_member_asks_to_join_from_the_org_page(client_as_member, org, member):
     program = ProgramFactory(org=org, open_for_requests=True, name="Fellowship 2027")
     page = client_as_member.get(org.get_absolute_url()).content.decode()
-    assert "Fellowship 2027" in page and "Ask to join" in page
+    assert "Fellowship 2027" in page
+    assert "Ask to join" in page
     response = client_as_member.post(
         reverse("crm:program-request", kwargs={"slug": org.slug, "program_id": program.pk}),
         follow=True,
@@ -177,5 +179,6 @@ def test_dashboard_shows_my_programs(client_as_member, org, member):
     )
     EnrollmentFactory(program=program, membership=member.memberships.get())
     page = client_as_member.get("/").content.decode()
-    assert "Your programs" in page and "Alignment fellowship" in page
+    assert "Your programs" in page
+    assert "Alignment fellowship" in page
     assert "0 of 2 sessions needed attended" in page
