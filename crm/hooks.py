@@ -79,12 +79,35 @@ def event_conversion_context(request: HttpRequest, event) -> dict | None:
     return {"conversion": conversion, "event": event}
 
 
+def invitations_wanted(prefs) -> bool:
+    from crm.models import InvitationOptOut
+
+    return not InvitationOptOut.objects.filter(user_id=prefs.user_id).exists()
+
+
+def invitations_stop(prefs) -> list[str]:
+    from crm.models import InvitationOptOut
+
+    _, created = InvitationOptOut.objects.get_or_create(user_id=prefs.user_id)
+    return ["Personal invitations to events: off"] if created else []
+
+
 def connect() -> None:
     from astn.core import dashboard
+    from astn.notifications.unsubscribe import EmailCategory, categories
     from attendance import signals as attendance_signals
     from events import extensions as event_extensions
     from orgs.extensions import OrgPagePanel, org_page_panels
 
+    categories.register(
+        EmailCategory(
+            name="invitations",
+            label="personal invitations to events from organisers",
+            enabled=invitations_wanted,
+            switch_off=invitations_stop,
+            order=60,
+        )
+    )
     attendance_signals.attendance_changed.connect(
         on_attendance_changed, dispatch_uid="crm.programs.attendance_changed"
     )

@@ -9,7 +9,7 @@ Every model here hangs off an `orgs.Membership` (or an org directly) and has a
 `for_org()` queryset; nothing in a lower app points at these.
 """
 
-from crm.models.actions import FollowUp, Invitation
+from crm.models.actions import FollowUp, Invitation, InvitationOptOut
 from crm.models.interests import EventTopicVector, MemberInterestVector
 from crm.models.people import ExportLog, MemberNote, MembershipTag, MemberStats, Tag
 from crm.models.programs import Enrollment, Program, ProgramSession
@@ -20,6 +20,7 @@ __all__ = [
     "ExportLog",
     "FollowUp",
     "Invitation",
+    "InvitationOptOut",
     "MemberInterestVector",
     "MemberNote",
     "MemberStats",

@@ -82,3 +82,16 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.event_id} for {self.membership_id}"
+
+
+class InvitationOptOut(models.Model):
+    """A person who switched personal invitations off (the `invitations` email category,
+    RFC 8058 one-click). Kept per user: it holds for every org."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="crm_invitation_opt_out"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"No invitations for {self.user_id}"
