@@ -227,7 +227,7 @@ def recommendations_for(
             else "WHERE same_type > 0 OR COALESCE(similarity, 0) > %(min_similarity)s",
         )
     )
-    params = {
+    params: dict = {
         "org": org.pk,
         "events": [e.pk for e in events],
         "w_type": WEIGHT_SAME_TYPE,

@@ -382,16 +382,17 @@ def enrollment_set_status(
     enrollment.completed_at = now if status == Enrollment.Status.COMPLETED else None
     enrollment.dropped_at = now if status == Enrollment.Status.DROPPED else None
     enrollment.save()
-    kind = {
-        Enrollment.Status.COMPLETED: "program_completed",
-        Enrollment.Status.DROPPED: "program_dropped",
-    }.get(status)
+    kinds: dict[str, str] = {
+        Enrollment.Status.COMPLETED.value: "program_completed",
+        Enrollment.Status.DROPPED.value: "program_dropped",
+    }
+    kind = kinds.get(str(status))
     if kind:
         _record(enrollment.membership, kind, enrollment.program, now)
     return enrollment
 
 
-def _attended_sessions() -> Subquery:
+def _attended_sessions() -> Coalesce:
     """Per enrollment (outer row): how many of its program's sessions the person attended."""
     counts = (
         Attendance.objects.filter(
