@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView
 
 from crm.selectors import dashboard as selectors
+from crm.selectors.followups import open_followups_for_admin
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 
@@ -72,6 +73,8 @@ class DashboardView(CrmPageMixin, TemplateView):
             upcoming=selectors.upcoming_events(org=org),
             imports=selectors.recent_imports(org=org),
             attention=selectors.attention(org=org, at_risk_total=levels.get("at_risk", 0)),
+            followups=open_followups_for_admin(org=org, user=self.request.user, limit=5),
+            followups_url=_url("crm:followup-list", slug=org.slug),
             links=links,
         )
         return context

@@ -159,3 +159,35 @@ def test_cached_figures_refresh_when_attendance_changes(
     with django_capture_on_commit_callbacks(execute=True):
         attended_record(attendance, attended=True, source=Source.ADMIN, actor=admin)
     assert _figures(client_as_admin.get(_url(org)))["Attendance rate"].value == 100.0
+
+
+def test_my_open_follow_ups_are_on_the_dashboard(client_as_admin, org, admin):
+    from crm.models import FollowUp
+    from tests.factories.accounts import UserFactory
+    from tests.factories.orgs import AdminMembershipFactory
+    from tests.factories.programs import FollowUpFactory
+
+    mine = FollowUpFactory(
+        membership=MembershipFactory(org=org, user=UserFactory(name="Rosa Mine")),
+        assignee=admin,
+        kind=FollowUp.Kind.ADVOCACY,
+        due_on=datetime.date(2030, 3, 4),
+    )
+    colleague = AdminMembershipFactory(org=org, user=UserFactory()).user
+    FollowUpFactory(membership=MembershipFactory(org=org, user=UserFactory(name="Theo Theirs")), assignee=colleague)
+    FollowUpFactory(
+        membership=MembershipFactory(org=org, user=UserFactory(name="Dana Done")),
+        assignee=admin,
+        status=FollowUp.Status.DONE,
+    )
+    FollowUpFactory(membership=MembershipFactory(org=OrganizationFactory(), user=UserFactory(name="Otto Other")))
+
+    page = client_as_admin.get(_url(org)).content.decode()
+
+    assert "Your open follow-ups" in page
+    assert "Rosa Mine" in page
+    assert "due 4 Mar" in page
+    assert f"/members/{mine.membership_id}/" in page
+    assert "Theo Theirs" not in page
+    assert "Dana Done" not in page
+    assert "Otto Other" not in page
