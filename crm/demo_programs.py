@@ -394,8 +394,7 @@ def _refresh(org: Organization) -> None:
 
     interest_vectors_refresh(org=org)
     topic_vectors_refresh(events=upcoming_for_invitations(org=org))
-    try:
-        from engagement.services.recompute import engagement_recompute_org
-    except ImportError:
-        return
-    engagement_recompute_org(org=org)
+    from engagement.services.recompute import engagement_recompute_org
+
+    # Rules only: seed_demo runs in a transaction, and no outside call belongs in one.
+    engagement_recompute_org(org=org, use_llm=False)

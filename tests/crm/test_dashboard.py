@@ -174,13 +174,18 @@ def test_my_open_follow_ups_are_on_the_dashboard(client_as_admin, org, admin):
         due_on=datetime.date(2030, 3, 4),
     )
     colleague = AdminMembershipFactory(org=org, user=UserFactory()).user
-    FollowUpFactory(membership=MembershipFactory(org=org, user=UserFactory(name="Theo Theirs")), assignee=colleague)
+    FollowUpFactory(
+        membership=MembershipFactory(org=org, user=UserFactory(name="Theo Theirs")),
+        assignee=colleague,
+    )
     FollowUpFactory(
         membership=MembershipFactory(org=org, user=UserFactory(name="Dana Done")),
         assignee=admin,
         status=FollowUp.Status.DONE,
     )
-    FollowUpFactory(membership=MembershipFactory(org=OrganizationFactory(), user=UserFactory(name="Otto Other")))
+    FollowUpFactory(
+        membership=MembershipFactory(org=OrganizationFactory(), user=UserFactory(name="Otto Other"))
+    )
 
     page = client_as_admin.get(_url(org)).content.decode()
 
