@@ -96,6 +96,7 @@ def connect() -> None:
     from astn.core import dashboard
     from astn.notifications.unsubscribe import EmailCategory, categories
     from attendance import signals as attendance_signals
+    from attendance.extensions import history_panels
     from events import extensions as event_extensions
     from orgs.extensions import OrgPagePanel, org_page_panels
 
@@ -119,6 +120,15 @@ def connect() -> None:
         dashboard.Panel(
             name="crm-programs",
             order=25,
+            template="crm/partials/_dashboard_programs.html",
+            context=dashboard_programs_context,
+        )
+    )
+    # The same "Your programs" panel at the top of /me/attendance/.
+    history_panels.register(
+        dashboard.Panel(
+            name="crm-programs",
+            order=10,
             template="crm/partials/_dashboard_programs.html",
             context=dashboard_programs_context,
         )

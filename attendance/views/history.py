@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from attendance.cards import answer_card_state
 from attendance.errors import AnswerError
+from attendance.extensions import history_panels_for
 from attendance.forms.answers import AnswerForm, FeedbackForm
 from attendance.selectors.answers import (
     access_my_attendance,
@@ -60,6 +61,7 @@ class AttendanceHistoryView(LoginRequiredMixin, TemplateView):
                 if a.pk not in pending_ids
             ],
             hides_from_admins=not user.privacy_settings.attendance_visible_to_admins,
+            panels=history_panels_for(self.request) if page.number == 1 else [],
         )
         return context
 

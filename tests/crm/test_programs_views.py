@@ -182,3 +182,29 @@ def test_dashboard_shows_my_programs(client_as_member, org, member):
     assert "Your programs" in page
     assert "Alignment fellowship" in page
     assert "0 of 2 sessions needed attended" in page
+
+
+def test_my_attendance_page_shows_my_programs_with_progress(client_as_member, org, member):
+    from tests.factories.attendance import AttendanceFactory
+    from tests.factories.events import PastEventFactory
+
+    sessions = PastEventFactory.create_batch(3, org=org)
+    program = ProgramFactory(org=org, name="Alignment fellowship", sessions=sessions)
+    membership = member.memberships.get()
+    EnrollmentFactory(program=program, membership=membership)
+    AttendanceFactory(
+        event=sessions[0], membership=membership, attended=True, attended_source="admin"
+    )
+    ProgramFactory(org=org, name="Someone else's course")
+
+    page = client_as_member.get(reverse("attendance:history")).content.decode()
+
+    assert "Your programs" in page
+    assert "Alignment fellowship" in page
+    assert "1 of 2 sessions needed attended" in page
+    assert "Someone else" not in page
+
+
+def test_my_attendance_page_has_no_programs_panel_without_programs(client_as_member):
+    page = client_as_member.get(reverse("attendance:history")).content.decode()
+    assert "Your programs" not in page
