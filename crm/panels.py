@@ -34,6 +34,15 @@ def connect() -> None:
             "attended) from attendance, healing anything a signal missed.",
         )
     )
+    schedule.register(
+        schedule.Job(
+            name="crm_interest_vectors",
+            task="crm.tasks.interest_vectors_refresh_task",
+            when=schedule.Every(minutes=60),
+            description="Hourly: embed changed member interests and upcoming event topics "
+            "for 'whom to invite' (only text that changed).",
+        )
+    )
     org_page_panels.register(
         OrgPagePanel(
             name="crm-admin-link",

@@ -117,8 +117,13 @@ def topic_vectors_refresh(*, events: list[Event]) -> int:
 
 
 def interest_vectors_refresh_all() -> int:
-    """The hourly job: every org with members."""
+    """The hourly `crm_interest_vectors` job: for every org, the members whose profile text
+    changed and the upcoming events whose topic changed. Embedding runs outside any
+    transaction; unchanged text is skipped by its hash, so a quiet hour embeds nothing."""
+    from crm.selectors.invitations import upcoming_for_invitations
+
     total = 0
     for org in Organization.objects.all().iterator():
         total += interest_vectors_refresh(org=org)
+        total += topic_vectors_refresh(events=upcoming_for_invitations(org=org))
     return total

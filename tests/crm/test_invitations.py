@@ -216,3 +216,20 @@ def test_invite_view_says_what_happened(client_as_admin, org, talk):
     assert "not a list of people" in response.content.decode()
     response = client_as_admin.post(url, {}, follow=True)
     assert "Pick at least one person" in response.content.decode()
+
+
+def test_the_hourly_job_embeds_changed_interests_and_upcoming_topics(org, talk):
+    from django.core.management import call_command
+
+    from crm.models import EventTopicVector, MemberInterestVector
+
+    person = _person(org, interests="mechanistic interpretability")
+    _past(org, "talk")  # past events are not recommended, so not embedded
+
+    call_command("run_job", "crm_interest_vectors")
+
+    assert MemberInterestVector.objects.filter(membership=person).exists()
+    assert set(EventTopicVector.objects.values_list("event_id", flat=True)) == {talk.pk}
+    before = MemberInterestVector.objects.get(membership=person).updated_at
+    call_command("run_job", "crm_interest_vectors")  # nothing changed: nothing re-embedded
+    assert MemberInterestVector.objects.get(membership=person).updated_at == before
