@@ -35,6 +35,8 @@ def _shoot(page, name: str) -> None:
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        # Wide tables scroll inside their box; the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (name, width)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
