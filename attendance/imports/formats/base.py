@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from attendance.imports.records import (
+    EventRef,
     Header,
     Parsed,
     Row,
@@ -24,6 +25,26 @@ def find_row(
         if not blank(rows[i]) and test(Header(rows[i])):
             return i
     return None
+
+
+def one_event_table(
+    rows: list[list[str]],
+    *,
+    name: str,
+    label: str,
+    is_header: Callable[[Header], bool],
+    limit: int,
+) -> tuple[Parsed, Header, Iterator[tuple[int, list[str]]]]:
+    """The shape of a per-event export (Hopin, lu.ma, Google Meet): a header row near the top,
+    then one row per person, for one event the file does not name (the admin picks it or it
+    is matched by day). Returns the `Parsed` with that one event, the header, and
+    `(index, cells)` of every non-blank data row (the file's line number is index + 1)."""
+    parsed = Parsed(format=name, label=label, needs_event=True)
+    parsed.events["event"] = EventRef(key="event")
+    start = find_row(rows, is_header, limit=limit) or 0
+    parsed.columns, parsed.header_line = list(rows[start]), start + 1
+    data = ((i, rows[i]) for i in range(start + 1, len(rows)) if not blank(rows[i]))
+    return parsed, Header(rows[start]), data
 
 
 def first_rows(rows: list[list[str]], n: int = 40) -> list[Header]:

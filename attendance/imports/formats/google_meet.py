@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from attendance.imports.formats.base import find_row, full_name, person_row
+from attendance.imports.formats.base import find_row, full_name, one_event_table, person_row
 from attendance.imports.records import (
-    EventRef,
     Header,
     Parsed,
     Row,
-    blank,
     cell,
     parse_minutes,
     parse_time,
@@ -34,15 +32,10 @@ def detect(rows: list[list[str]]) -> bool:
 
 
 def parse(rows: list[list[str]], *, tz: tzinfo) -> Parsed:
-    parsed = Parsed(format=NAME, label=LABEL, needs_event=True)
-    parsed.events["event"] = EventRef(key="event")
-    start = find_row(rows, _is_header, limit=5) or 0
-    head = Header(rows[start])
-    parsed.columns, parsed.header_line = list(rows[start]), start + 1
-    for i in range(start + 1, len(rows)):
-        raw = rows[i]
-        if blank(raw):
-            continue
+    parsed, head, data = one_event_table(
+        rows, name=NAME, label=LABEL, is_header=_is_header, limit=5
+    )
+    for i, raw in data:
         duration = cell(raw, head.pos("Duration"))
         minutes = parse_minutes(duration)
         if duration and minutes is None:
