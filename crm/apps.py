@@ -5,7 +5,9 @@ class CrmConfig(AppConfig):
     name = "crm"
 
     def ready(self) -> None:
-        from crm import hooks, panels
+        from astn.accounts.export import register_export_section
+        from crm import hooks, panels, privacy
 
         hooks.connect()  # programs, invitations, follow-ups (#14)
         panels.connect()  # timeline sources, org-page admin link (#13)
+        register_export_section("crm", privacy.export_for_user)
