@@ -71,6 +71,22 @@ class SettingsSection:
     context: Callable[[HttpRequest, object], dict | None]
 
 
+@dataclass(frozen=True)
+class AdminTab:
+    """A tab of the org-admin navigation shown on every `/orgs/<slug>/admin/` section page.
+
+    `url_name` is reversed with the org's slug; a tab whose URL does not resolve is left out.
+    Pages render the tabs with `{% load org_admin %}{% org_admin_nav org "events" %}`.
+    """
+
+    name: str
+    order: int
+    label: str
+    icon: str
+    url_name: str
+
+
+admin_tabs: Registry[AdminTab] = Registry("org admin tabs")
 org_page_panels: Registry[OrgPagePanel] = Registry("org page panels")
 settings_sections: Registry[SettingsSection] = Registry("org settings sections")
 
@@ -93,3 +109,19 @@ def settings_sections_for(request: HttpRequest, org) -> list[dict]:
         if context is not None:
             rendered.append({"section": section, "context": context})
     return rendered
+
+
+def admin_nav(*, org, current: str) -> list[dict]:
+    """The org-admin tabs for `org`, the one named `current` marked active."""
+    from django.urls import NoReverseMatch, reverse
+
+    items = []
+    for tab in admin_tabs:
+        try:
+            url = reverse(tab.url_name, kwargs={"slug": org.slug})
+        except NoReverseMatch:
+            continue
+        items.append(
+            {"label": tab.label, "icon": tab.icon, "url": url, "active": tab.name == current}
+        )
+    return items

@@ -8,18 +8,20 @@
 - times show in the viewing admin's zone: `astn.accounts.middleware.ViewerTimezoneMiddleware`
   activates it for every request, so `{{ value|date }}` needs no conversion (the CSV
   export, streamed after the middleware returned, re-enters the zone itself);
-- the template gets `admin_nav`, the org-admin tabs; a tab whose URL does not exist
-  (an app not installed yet) is left out.
+- the template gets `crm_section`, the active org-admin tab (`orgs.extensions.admin_tabs`,
+  registered by `register_admin_tabs`; a tab whose URL does not exist is left out).
 """
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from orgs.permissions import OrgAdminRequiredMixin
 
-# (section, label, icon, URL name) — the org-admin tabs, in order.
+# (section, label, icon, URL name) — the org-admin tabs, in order. crm sits on top of the
+# other apps, so it names their pages (by URL name, never by import) and registers the tabs
+# in `orgs.extensions.admin_tabs`; every app's admin pages render them with
+# `{% org_admin_nav org "<section>" %}`.
 ADMIN_NAV = [
     ("dashboard", "Dashboard", "speedometer2", "crm:dashboard"),
     ("members", "Members", "people", "crm:directory"),
@@ -33,15 +35,13 @@ ADMIN_NAV = [
 ]
 
 
-def admin_nav(*, org, current: str) -> list[dict]:
-    items = []
-    for section, label, icon, name in ADMIN_NAV:
-        try:
-            url = reverse(name, kwargs={"slug": org.slug})
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "icon": icon, "url": url, "active": section == current})
-    return items
+def register_admin_tabs() -> None:
+    from orgs.extensions import AdminTab, admin_tabs
+
+    for order, (section, label, icon, url_name) in enumerate(ADMIN_NAV):
+        admin_tabs.register(
+            AdminTab(name=section, order=order, label=label, icon=icon, url_name=url_name)
+        )
 
 
 # The permission every #13 page declares (orgs.permissions): an admin of the org.
@@ -53,6 +53,6 @@ class CrmPageMixin(OrgAdminRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["admin_nav"] = admin_nav(org=self.org, current=self.crm_section)
+        context["crm_section"] = self.crm_section
         context["viewer_zone"] = timezone.get_current_timezone_name()
         return context
