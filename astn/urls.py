@@ -1,9 +1,7 @@
 """Root URLconf. Paths follow the contract in DESIGN §5; apps own their own `urls.py`."""
 
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from astn.core import views as core_views
 
@@ -12,7 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
+        core_views.favicon,
         name="favicon",
     ),
     path("admin/", admin.site.urls),

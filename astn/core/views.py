@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -79,3 +79,12 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico` for browsers that ask for it: the SVG icon. Resolved per request, not at
+    import, so a manifest storage (production) is only consulted once static files exist."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

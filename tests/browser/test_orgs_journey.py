@@ -82,8 +82,7 @@ def test_a_new_member_finds_and_joins_an_org(live_server, page, screenshot, orgs
     _sign_up(page, "Rosa Delgado", "rosa@example.org")
     page.goto(_confirm_link())
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url("**/accounts/login/")
-    _log_in(page, "rosa@example.org", PASSWORD)
+    # Confirming the address signs the new member in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("heading", name="Orgs you might like").is_visible()
     screenshot("orgs-01-dashboard-suggestions")
@@ -161,8 +160,7 @@ def test_a_visitor_joins_through_an_invite_link_made_by_the_admin(
         _sign_up(guest, "Kofi Mensah", "kofi@example.org")
         guest.goto(_confirm_link())
         guest.get_by_role("button", name="Confirm").click()
-        guest.wait_for_url(re.compile(r"/accounts/login/\?next=/invite/"))
-        _log_in(guest, "kofi@example.org", PASSWORD)
+        # Signed in by the confirmation, and back on the invite they came from.
         guest.wait_for_url(invite_url)
         screenshot("orgs-09-invite-signed-in", target=guest)
         guest.get_by_role("button", name="Join Berlin Reading Circle").click()
