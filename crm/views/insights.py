@@ -8,7 +8,6 @@ from django.views.generic import TemplateView
 from crm.selectors import insights as selectors
 from crm.selectors.invitations import org_conversion, upcoming_for_invitations, whom_to_invite
 from crm.selectors.period import CHOICES, period_from_params
-from crm.services.interests import topic_vectors_refresh
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
 VIEWS = ("people", "company")
@@ -27,9 +26,6 @@ class InsightsView(CrmPageMixin, TemplateView):
             board = "people"
         figures = selectors.member_figures(org=self.org, period=period)
         upcoming = upcoming_for_invitations(org=self.org)
-        # A handful of events: embedding them here keeps "whom to invite" current
-        # after an edit (the hourly job covers member profiles).
-        topic_vectors_refresh(events=upcoming)
         total, by_event = org_conversion(org=self.org, since=period.start)
         context.update(
             period=period,

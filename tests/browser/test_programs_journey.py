@@ -18,7 +18,7 @@ from astn.notifications.models import OutboundEmail
 from attendance.services.answers import attendance_answer
 from attendance.services.rsvp import rsvp_set
 from crm.models import Enrollment, FollowUp
-from crm.services.interests import interest_vectors_refresh
+from crm.services.interests import interest_vectors_refresh, topic_vectors_refresh
 from tests.attendance import import_files as F
 from tests.attendance.after_event import ended_event, rsvp_of
 from tests.attendance.imports_helpers import run
@@ -66,6 +66,7 @@ def test_reading_group_completes_itself_and_insights_act(browser, live_server, s
         end=start + datetime.timedelta(hours=2),
     )
     interest_vectors_refresh(org=org)
+    topic_vectors_refresh(events=[upcoming])  # the factory sends no publish signal
 
     page = open_as(browser, live_server, maya)
     base = f"{live_server.url}/orgs/{org.slug}/admin"

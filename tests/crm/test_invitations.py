@@ -233,3 +233,17 @@ def test_the_hourly_job_embeds_changed_interests_and_upcoming_topics(org, talk):
     before = MemberInterestVector.objects.get(membership=person).updated_at
     call_command("run_job", "crm_interest_vectors")  # nothing changed: nothing re-embedded
     assert MemberInterestVector.objects.get(membership=person).updated_at == before
+
+
+def test_the_insights_page_only_reads_topics_are_embedded_by_the_job(org, talk, client_as_admin):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from crm.models import EventTopicVector
+
+    page = client_as_admin.get(reverse("crm:insights", kwargs={"slug": org.slug}))
+    assert page.status_code == 200
+    assert not EventTopicVector.objects.exists()  # a GET writes nothing
+
+    call_command("run_job", "crm_interest_vectors")
+    assert set(EventTopicVector.objects.values_list("event_id", flat=True)) == {talk.pk}
