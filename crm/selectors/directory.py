@@ -25,14 +25,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -45,7 +42,8 @@ from django.utils import timezone
 
 from attendance.models import Attendance
 from crm.models import Enrollment, MembershipTag, Tag
-from engagement.models import LEVEL_RANK, Level
+from engagement.models import Level
+from engagement.selectors import memberships_with_engagement
 from events.models import Event
 from orgs.models import Membership, Organization
 from orgs.selectors import distance_km
@@ -130,38 +128,9 @@ class DirectoryFilters:
         return bool(replace(self, sort="").as_query())
 
 
-def with_engagement(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
-    """Annotate engagement like `engagement.selectors.memberships_with_engagement` (same
-    names), but with the active override as a LEFT JOIN instead of a subquery.
-
-    The directory's facet query counts every level with every other filter applied: a
-    subquery there runs once per row per count (20,000 × 12); the join runs once. The
-    override is unique per membership while active (a partial unique index), so the
-    join never multiplies rows.
-    """
-    queryset = queryset.annotate(
-        active_override=FilteredRelation(
-            "engagement_overrides",
-            condition=Q(engagement_overrides__cleared_at__isnull=True),
-        )
-    )
-    queryset = queryset.annotate(
-        computed_level=F("engagement__level"),
-        engagement_score=F("engagement__score"),
-        last_active_at=F("engagement__last_active_at"),
-        engagement_source=F("engagement__source"),
-        level_overridden=ExpressionWrapper(
-            Q(active_override__id__isnull=False), output_field=BooleanField()
-        ),
-        effective_level=Coalesce(F("active_override__level"), F("engagement__level")),
-    )
-    return queryset.annotate(
-        engagement_rank=Case(
-            *[When(effective_level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()],
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-    )
+# Engagement's own annotation (effective level = active override, else computed), with
+# the override as a join so the facet counts stay cheap.
+with_engagement = memberships_with_engagement
 
 
 def directory_base(*, org: Organization) -> QuerySet[Membership]:

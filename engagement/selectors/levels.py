@@ -9,21 +9,21 @@ in the database.
 from __future__ import annotations
 
 from django.db.models import (
+    BooleanField,
     Case,
-    CharField,
     Count,
-    Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
+    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from engagement.models import LEVEL_RANK, EngagementOverride, Level
+from engagement.models import LEVEL_RANK, Level
 from orgs.models import Membership, Organization
 
 # Shown (and sorted) like this everywhere: most engaged first.
@@ -34,10 +34,6 @@ LEVEL_ORDER = [
     Level.AT_RISK,
     Level.INACTIVE,
 ]
-
-
-def _active_override():
-    return EngagementOverride.objects.filter(membership=OuterRef("pk"), cleared_at__isnull=True)
 
 
 def memberships_with_engagement(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
@@ -55,17 +51,28 @@ def memberships_with_engagement(queryset: QuerySet[Membership]) -> QuerySet[Memb
     - ``level_overridden``: True when an admin's override is in force;
     - ``engagement_source``: ``"llm"`` or ``"rules"`` (None if never computed).
 
-    One LEFT JOIN to the score and one indexed subquery for the override; safe on a
-    paginated directory. Filter with ``.filter(effective_level="at_risk")``.
+    Two LEFT JOINs: the score, and the active override (a ``FilteredRelation``). At most
+    one override per membership is active (the partial unique constraint
+    ``engagement_one_active_override``), so the join never multiplies rows — and unlike a
+    correlated subquery it costs the same inside the CRM directory's facet counts, which
+    count every level under every other filter. Filter with
+    ``.filter(effective_level="at_risk")``.
     """
-    override_level = Subquery(_active_override().values("level")[:1], output_field=CharField())
+    queryset = queryset.annotate(
+        active_override=FilteredRelation(
+            "engagement_overrides",
+            condition=Q(engagement_overrides__cleared_at__isnull=True),
+        )
+    )
     queryset = queryset.annotate(
         computed_level=F("engagement__level"),
         engagement_score=F("engagement__score"),
         last_active_at=F("engagement__last_active_at"),
         engagement_source=F("engagement__source"),
-        level_overridden=Exists(_active_override()),
-        effective_level=Coalesce(override_level, F("engagement__level")),
+        level_overridden=ExpressionWrapper(
+            Q(active_override__id__isnull=False), output_field=BooleanField()
+        ),
+        effective_level=Coalesce(F("active_override__level"), F("engagement__level")),
     )
     return queryset.annotate(
         engagement_rank=Case(
