@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -36,6 +37,10 @@ class Table:
     kind: str  # "csv" or "xlsx"
     encoding: str = ""
     delimiter: str = ""
+    # False when only the first rows were read (`read_table(head_rows=...)`); `row_count`
+    # then counts the file's non-blank lines, which is what a progress bar needs.
+    complete: bool = True
+    row_count: int = 0
 
 
 def size_check(size: int) -> None:
@@ -49,8 +54,12 @@ def size_check(size: int) -> None:
         raise ImportFileError("The file is empty. Export the report again and upload that file.")
 
 
-def read_table(path: Path) -> Table:
-    """Return the rows of the file at `path`; raise `ImportFileError` with a reason if unusable."""
+def read_table(path: Path, *, head_rows: int | None = None) -> Table:
+    """Return the rows of the file at `path`; raise `ImportFileError` with a reason if unusable.
+
+    With `head_rows`, a text file is still decoded in full (a line in another encoding is
+    refused here) but only its first `head_rows` rows are split into cells.
+    """
     size_check(path.stat().st_size)
     with path.open("rb") as f:
         head = f.read(8)
@@ -66,7 +75,9 @@ def read_table(path: Path) -> Table:
             "This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload that."
         )
     else:
-        table = _read_text(path.read_bytes())
+        table = _read_text(path.read_bytes(), head_rows=head_rows)
+    if table.complete:
+        table.row_count = sum(1 for r in table.rows if any(c.strip() for c in r))
     if not any(any(c.strip() for c in r) for r in table.rows):
         raise ImportFileError("The file has no rows. Export the report again and upload that.")
     return table
@@ -75,7 +86,7 @@ def read_table(path: Path) -> Table:
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
-def _read_text(data: bytes) -> Table:
+def _read_text(data: bytes, *, head_rows: int | None = None) -> Table:
     encoding = _encoding(data)
     if not encoding.startswith(("utf", "ascii")):
         _refuse_mixed(data)
@@ -92,11 +103,17 @@ def _read_text(data: bytes) -> Table:
             "This file contains binary data, not text. Upload the CSV or .xlsx export itself."
         )
     delimiter = _delimiter(text[:SAMPLE])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(reader if head_rows is None else islice(reader, head_rows + 1))
     except csv.Error as exc:
         raise ImportFileError(f"This file is not a readable CSV ({exc}).") from None
-    return Table(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+    table = Table(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+    if head_rows is not None and len(rows) > head_rows:
+        table.rows.pop()
+        table.complete = False
+        table.row_count = sum(1 for line in text.splitlines() if line.strip())
+    return table
 
 
 def _refuse_mixed(data: bytes) -> None:

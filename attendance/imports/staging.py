@@ -29,6 +29,9 @@ COLUMNS = (
 def stage_rows(rows: Iterable[tuple]) -> int:
     """Create the staging table and COPY `rows` (tuples in `COLUMNS` order) into it."""
     with connection.cursor() as cursor:
+        # The set-based writes sort and hash the whole file (90,000 rows): with the default
+        # 4 MB they spill to disk. For this transaction only.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
             f"""

@@ -80,9 +80,11 @@ def import_upload(*, org: Organization, user, uploaded) -> AttendanceImport:
             digest.update(chunk)
             out.write(chunk)
     try:
-        table = read_table(path)
+        table = read_table(path, head_rows=UPLOAD_PARSE_ROWS)
         detected = detect(table.rows)
-        if len(table.rows) <= UPLOAD_PARSE_ROWS or detected == "generic":
+        if detected == "generic" and not table.complete:
+            table = read_table(path)  # the column mapping is guessed from the whole file
+        if table.complete:
             reading = parse_table(table, tz=org_zone(org))
             fmt, mapping = reading.parsed.format, reading.parsed.mapping
             rows_total = len(reading.parsed.rows) + len(reading.parsed.skipped)
@@ -90,7 +92,7 @@ def import_upload(*, org: Organization, user, uploaded) -> AttendanceImport:
             # A big file is parsed in full by the preview and the run; here the type,
             # encoding and format checks are enough to refuse a wrong file at once.
             fmt, mapping = detected, {}
-            rows_total = sum(1 for r in table.rows if any(c.strip() for c in r))
+            rows_total = table.row_count
     except ImportFileError:
         path.unlink(missing_ok=True)
         raise
@@ -225,7 +227,7 @@ def import_run(*, import_id: int, now: datetime | None = None) -> AttendanceImpo
             imp.event_ids = counts.pop("_event_ids")
             imp.event_summary = event_summary(org=imp.org, event_ids=imp.event_ids)
             imp.status = AttendanceImport.Status.DONE
-            imp.rows_done = imp.rows_total
+            imp.rows_total = imp.rows_done = counts["rows"]
             imp.finished_at = timezone.now()
             imp.save()
             if counts.get("changes") or counts.get("new_contacts"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from attendance.errors import ImportFileError
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
 from attendance.services.imports import import_preview, import_read, import_undo
 from attendance.signals import attendance_imported
@@ -223,3 +224,33 @@ def test_sweep_runs_lost_queued_imports_and_fails_interrupted_ones(
     assert queued.status == "done"
     assert (dead.status, dead.stored_path) == ("failed", "")
     assert not list(tmp_path.rglob("*.csv"))
+
+
+def test_big_file_is_checked_on_upload_from_its_head_and_counted_exactly_by_the_run(
+    org, admin, settings, tmp_path, monkeypatch
+):
+    """A file past UPLOAD_PARSE_ROWS is only split into cells up to there on upload (the
+    run reads it in full); its encoding is still checked to the last line."""
+    import attendance.services.imports as imports
+
+    settings.UPLOAD_ROOT = tmp_path
+    monkeypatch.setattr(imports, "UPLOAD_PARSE_ROWS", 4)
+    start = datetime.datetime(2024, 3, 4, 18, 0)
+    ps = F.people(6)
+    joins = [(p, start, start + datetime.timedelta(minutes=40)) for p in ps]
+    data = F.zoom_meeting(
+        [{"id": "812 1111 3333", "topic": "Big", "start": start, "minutes": 60, "joins": joins}]
+    )
+    imp = upload(org, admin, data)
+    assert imp.format == "zoom_meeting"
+    assert imp.mapping == {}  # not parsed yet
+    assert imp.rows_total >= 6  # an estimate from the lines, for the progress bar
+    imp = run(org, admin, data, create_events=True)
+    assert imp.status == "done", imp.error
+    # Six people and the host's own line (skipped, but a row of the file).
+    assert (imp.rows_total, imp.rows_done, imp.counts["rows"]) == (7, 7, 7)
+    assert imp.counts["attended"] == 6
+
+    bad = data + "zoe@example.org,Zoë\r\n".encode("cp1252")
+    with pytest.raises(ImportFileError, match="encoding"):
+        upload(org, admin, bad)
