@@ -19,14 +19,14 @@ def broker_unreachable() -> Iterator[None]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     app, conf = current_app, current_app.conf
-    saved = (conf.task_always_eager, conf.broker_url, conf.broker_transport_options)
+    saved = (conf.task_always_eager, conf.broker_url)
     pools = (app._pool, app.amqp._producer_pool)
     conf.task_always_eager = False
     conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    conf.broker_transport_options = {"max_retries": 0}  # refuse at once, no reconnect loop
+    # The settings' own broker_transport_options apply: publishing gives up at once.
     app._pool = app.amqp._producer_pool = None
     try:
         yield
     finally:
-        conf.task_always_eager, conf.broker_url, conf.broker_transport_options = saved
+        conf.task_always_eager, conf.broker_url = saved
         app._pool, app.amqp._producer_pool = pools
