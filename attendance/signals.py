@@ -7,6 +7,8 @@ class. Connect in your `AppConfig.ready()`::
 
     from attendance.signals import attendance_changed
 
+    def log_activity(sender, changes, **kwargs): ...
+
     attendance_changed.connect(log_activity, dispatch_uid="engagement.log_attendance")
 """
 
@@ -16,14 +18,20 @@ from django.dispatch import Signal
 
 attendance_changed = Signal()
 """
-Sent once for every ledger row (`AttendanceChange`) that changed something:
+Sent once per write that changed something — a member's RSVP, an admin's mark, a
+whole lu.ma guest sync of an event, a bulk check-in — with every ledger row
+(`AttendanceChange`) of that write. A sync of 50 guests sends one signal with 50
+changes, so receivers do their work set-based (one query per write, not per person).
+
+The changes come from:
 
 - an RSVP given or changed — by the member (`self`), an admin, the waitlist
   (`waitlist`, a promotion) or a lu.ma sync (`luma`);
 - `attended` recorded or changed — by the member answering "Did you attend?"
   (`self`, from the email link, the dashboard or /me/attendance/), an admin on
   the check-in list (`admin`, walk-ins included), a lu.ma check-in
-  (`luma_checkin`), an attendance import (`import`) or a program (`program`).
+  (`luma_checkin`) or a program (`program`). Attendance imports send
+  `attendance_imported` instead.
 
 It is *not* sent for a refused report (a ledger row with ``applied=False``: a
 self-report that a more trusted value kept out), nor when a value is written
@@ -32,11 +40,12 @@ again unchanged, nor for prompt bookkeeping (prompts sent, "remind me later",
 
 Arguments:
 
-- ``attendance``: the ``Attendance`` after the change.
-- ``change``: the ``AttendanceChange`` row (``field`` is ``"rsvp"`` or
-  ``"attended"``; ``old``, ``new`` as text — an RSVP value, or ``"true"`` /
-  ``"false"`` / ``""`` (unknown) for ``attended``; ``source``; ``actor``, the
-  user who acted or None for syncs and the waitlist; ``at``).
+- ``changes``: a non-empty list of ``(attendance, change)`` pairs in the order they
+  were made: the ``Attendance`` after the change, and its ``AttendanceChange`` row
+  (``field`` is ``"rsvp"`` or ``"attended"``; ``old``, ``new`` as text — an RSVP
+  value, or ``"true"`` / ``"false"`` / ``""`` (unknown) for ``attended``;
+  ``source``; ``actor``, the user who acted or None for syncs and the waitlist;
+  ``at``). One record can appear twice (its RSVP and its attendance).
 """
 
 attendance_feedback_changed = Signal()

@@ -18,13 +18,16 @@ from django.http import HttpRequest
 from orgs.models import Membership
 
 
-def on_attendance_changed(sender, attendance, change, **kwargs) -> None:
-    if change.field != "attended":
+def on_attendance_changed(sender, changes, **kwargs) -> None:
+    marked = [attendance for attendance, change in changes if change.field == "attended"]
+    if not marked:
         return
     from crm.services.programs import enrollments_for_attendance
 
+    # Every (event, person) pair of the write is inside these two sets; the recompute
+    # re-judges whole enrollments, so a wider set is only more of the same work.
     enrollments_for_attendance(
-        event_ids=[attendance.event_id], membership_ids=[attendance.membership_id]
+        event_ids={a.event_id for a in marked}, membership_ids={a.membership_id for a in marked}
     )
 
 

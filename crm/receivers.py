@@ -7,11 +7,21 @@ from crm.selectors.dashboard import dashboard_cache_bump
 from crm.services.stats import member_stats_refresh
 
 
-def on_attendance_changed(sender, attendance, change, **kwargs) -> None:
-    org_id = attendance.event.org_id
-    dashboard_cache_bump(org_id=org_id)
-    if change.field == "attended":
-        member_stats_refresh(org_id=org_id, membership_ids=[attendance.membership_id])
+def on_attendance_changed(sender, changes, **kwargs) -> None:
+    """One write (a sync of a whole event, a bulk check-in): one refresh per org, set-based."""
+    from events.models import Event
+
+    org_of = dict(
+        Event.objects.filter(pk__in={a.event_id for a, _ in changes}).values_list("pk", "org_id")
+    )
+    attended: dict[int, set[int]] = {}
+    for attendance, change in changes:
+        ids = attended.setdefault(org_of[attendance.event_id], set())
+        if change.field == "attended":
+            ids.add(attendance.membership_id)
+    for org_id, membership_ids in attended.items():
+        dashboard_cache_bump(org_id=org_id)
+        member_stats_refresh(org_id=org_id, membership_ids=membership_ids)
 
 
 def on_feedback_changed(sender, attendance, **kwargs) -> None:

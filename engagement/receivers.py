@@ -14,7 +14,8 @@ import logging
 from django.db import connection, transaction
 
 from engagement.models import Activity
-from engagement.services.activity import activity_record
+from engagement.services.activity import ActivityItem, activity_record, activity_record_many
+from events.models import Event
 
 logger = logging.getLogger(__name__)
 Kind = Activity.Kind
@@ -33,39 +34,67 @@ def _safe(receiver):
 
 
 @_safe
-def on_attendance_changed(sender, attendance=None, change=None, **kwargs) -> None:
-    """An RSVP or an attended mark: `rsvp`, `attended` or `no_show`."""
-    if attendance is None or change is None:
+def on_attendance_changed(sender, changes=(), **kwargs) -> None:
+    """RSVPs and attended marks: `rsvp`, `attended` or `no_show` — one write's worth at once.
+
+    A lu.ma sync of an event arrives as one signal: its activities are written with one
+    DELETE and one INSERT, not a few queries per guest.
+    """
+    if not changes:
         return
-    membership = attendance.membership
-    event = attendance.event
-    meta = {"event_id": event.pk, "source": change.source or None}
-    if change.field == "rsvp":
-        if change.new in _INTERESTED:
-            activity_record(
-                membership=membership,
-                kind=Kind.RSVP,
-                occurred_at=change.at,
-                metadata={**meta, "rsvp": change.new},
-                dedupe_key=f"change:{change.pk}",
-            )
-        return
-    if change.field != "attended":
-        return
-    # Only the latest truth counts: a corrected mark removes the opposite record.
-    kind = {"true": Kind.ATTENDED, "false": Kind.NO_SHOW}.get(change.new)
-    key = f"attendance:{attendance.pk}"
-    Activity.objects.filter(
-        membership=membership, kind__in=[Kind.ATTENDED, Kind.NO_SHOW], dedupe_key=key
-    ).exclude(kind=kind).delete()
-    if kind is not None:
-        activity_record(
-            membership=membership,
-            kind=kind,
-            occurred_at=min(event.start, change.at),
-            metadata=meta,
-            dedupe_key=key,
-        )
+    events = {
+        pk: (org_id, start)
+        for pk, org_id, start in Event.objects.filter(
+            pk__in={a.event_id for a, _ in changes}
+        ).values_list("pk", "org_id", "start")
+    }
+    items: list[ActivityItem] = []
+    # Only the latest truth counts: a corrected mark replaces the opposite record.
+    marks: dict[int, tuple[int, str | None, ActivityItem | None]] = {}
+    for attendance, change in changes:
+        if attendance.event_id not in events:
+            continue
+        org_id, start = events[attendance.event_id]
+        meta = {"event_id": attendance.event_id, "source": change.source or None}
+        if change.field == "rsvp":
+            if change.new in _INTERESTED:
+                items.append(
+                    ActivityItem(
+                        membership_id=attendance.membership_id,
+                        org_id=org_id,
+                        kind=Kind.RSVP,
+                        occurred_at=change.at,
+                        metadata={**meta, "rsvp": change.new},
+                        dedupe_key=f"change:{change.pk}",
+                    )
+                )
+        elif change.field == "attended":
+            kind = {"true": Kind.ATTENDED, "false": Kind.NO_SHOW}.get(change.new)
+            item = None
+            if kind is not None:
+                item = ActivityItem(
+                    membership_id=attendance.membership_id,
+                    org_id=org_id,
+                    kind=kind,
+                    occurred_at=min(start, change.at),
+                    metadata=meta,
+                    dedupe_key=f"attendance:{attendance.pk}",
+                )
+            marks[attendance.pk] = (attendance.membership_id, kind, item)
+    with transaction.atomic():
+        # Per wanted kind, the opposite records of those attendances go (a key names one
+        # attendance, so the two IN lists cannot pair up wrongly).
+        by_kind: dict[str | None, list[tuple[int, int]]] = {}
+        for attendance_id, (membership_id, wanted, _item) in marks.items():
+            by_kind.setdefault(wanted, []).append((membership_id, attendance_id))
+        for wanted, pairs in by_kind.items():
+            Activity.objects.filter(
+                membership_id__in={m for m, _ in pairs},
+                dedupe_key__in=[f"attendance:{a}" for _, a in pairs],
+                kind__in=[k for k in (Kind.ATTENDED, Kind.NO_SHOW) if k != wanted],
+            ).delete()
+        items.extend(item for _, _, item in marks.values() if item is not None)
+        activity_record_many(items=items)
 
 
 @_safe

@@ -46,8 +46,8 @@ def luma_guests_sync(*, event: Event, guests: Iterable[dict]) -> dict[str, int]:
     said otherwise). Entries without a usable email are skipped and counted.
 
     Returns counters: guests, matched, contacts_created, rsvps_changed,
-    checkins_recorded, skipped. Side effects: `attendance_changed` after commit
-    for each change.
+    checkins_recorded, skipped. Side effects: one `attendance_changed` after commit
+    with every change.
     """
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     stats = dict.fromkeys(

@@ -1,7 +1,8 @@
 """The one place that changes `Attendance.rsvp` and `Attendance.attended`.
 
 Each change saves the record and writes its `AttendanceChange` row in the
-caller's transaction, and sends `attendance_changed` once that commits. Callers
+caller's transaction, and sends one `attendance_changed` for the whole write once that
+commits. Callers
 (the services in this package) decide *whether* a change is allowed; these
 helpers only make it and record it. A value equal to the current one writes
 nothing, which is what makes syncs idempotent.
@@ -80,8 +81,8 @@ class LedgerBatch:
     The rules are those of `rsvp_record` / `attended_record` (equal values and
     outranked sources change nothing); each method changes the record in memory and
     returns whether it did. `write()` saves them with `bulk_update`, writes the
-    ledger rows with one `bulk_create`, and sends `attendance_changed` per change
-    after commit. Call it inside the caller's transaction.
+    ledger rows with one `bulk_create`, and sends one `attendance_changed` with all the
+    changes after commit. Call it inside the caller's transaction.
     """
 
     def __init__(self, *, now: datetime | None = None) -> None:
@@ -147,8 +148,8 @@ class LedgerBatch:
         for fields, rows in self._changed.items():
             _save_grouped(list(rows.values()), fields=[*fields, "updated_at"])
         changes = AttendanceChange.objects.bulk_create([change for _, change in self._changes])
-        for attendance, change in self._changes:
-            _on_commit_changed(attendance, change)
+        if self._changes:
+            _on_commit_changed(self._changes)
         self._changed, self._changes = {}, []
         return changes
 
@@ -206,7 +207,5 @@ def _save_grouped(rows: list[Attendance], *, fields: list[str]) -> None:
         Attendance.objects.bulk_update(odd, fields, batch_size=500)
 
 
-def _on_commit_changed(attendance: Attendance, change: AttendanceChange) -> None:
-    transaction.on_commit(
-        lambda: attendance_changed.send(sender=Attendance, attendance=attendance, change=change)
-    )
+def _on_commit_changed(changes: list[tuple[Attendance, AttendanceChange]]) -> None:
+    transaction.on_commit(lambda: attendance_changed.send(sender=Attendance, changes=changes))

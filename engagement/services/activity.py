@@ -12,9 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from engagement.models import Activity, EngagementScore
@@ -69,15 +67,24 @@ class ActivityItem:
 
 
 def _touch_last_active(rows: Iterable[tuple[int, datetime]]) -> None:
-    """Move `EngagementScore.last_active_at` forward (never back) for existing scores."""
+    """Move `EngagementScore.last_active_at` forward (never back) for existing scores.
+
+    One UPDATE for all of them: a sync reports activity for a whole event at once.
+    """
     newest: dict[int, datetime] = {}
     for membership_id, at in rows:
         if membership_id not in newest or at > newest[membership_id]:
             newest[membership_id] = at
-    for membership_id, at in newest.items():
-        EngagementScore.objects.filter(membership_id=membership_id).filter(
-            Q(last_active_at__isnull=True) | Q(last_active_at__lt=at)
-        ).update(last_active_at=Greatest(F("last_active_at"), at))
+    if not newest:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {EngagementScore._meta.db_table} s SET last_active_at = v.at
+            FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(membership_id, at)
+            WHERE s.membership_id = v.membership_id
+            AND (s.last_active_at IS NULL OR s.last_active_at < v.at)""",  # noqa: S608 - our table
+            [list(newest), list(newest.values())],
+        )
 
 
 @transaction.atomic

@@ -273,8 +273,8 @@ def test_every_ledger_row_is_announced_after_commit(
 
     heard = []
 
-    def receiver(sender, attendance, change, **kwargs):
-        heard.append((attendance.membership.user, change.new, change.source))
+    def receiver(sender, changes, **kwargs):
+        heard.extend((a.membership.user, change.new, change.source) for a, change in changes)
 
     attendance_changed.connect(receiver)
     try:

@@ -106,3 +106,43 @@ def test_a_profile_edit_is_recorded_once_a_day(org, member, django_capture_on_co
     profile.bio = "More"
     profile.save()
     assert Activity.objects.filter(kind="profile_updated").count() == 1
+
+
+def test_a_lu_ma_guest_list_is_heard_as_one_write_in_a_constant_number_of_queries(
+    org, now, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """A sync of an event's 60 guests sends one `attendance_changed`; engagement and crm
+    record its activity, last-active times and stats set-based — not ~7 queries a guest."""
+    from django.db import transaction
+
+    from attendance.services import luma_guests_sync
+    from crm.models import MemberStats
+    from events.models import Event
+
+    event = event_at(org, past(now, 1))
+    Event.objects.filter(pk=event.pk).update(source=Event.Source.LUMA, external_id="evt-x")
+    members = [MembershipFactory(org=org) for _ in range(60)]
+    EngagementScore.objects.bulk_create(
+        EngagementScore(org=org, membership=m, last_active_at=past(now, 90)) for m in members
+    )
+    guests = [
+        {
+            "api_id": f"gst-{n}",
+            "guest": {
+                "email": m.user.email,
+                "approval_status": "approved",
+                "checked_in_at": past(now, 1).isoformat() if n % 2 else None,
+            },
+        }
+        for n, m in enumerate(members)
+    ]
+    with (
+        django_assert_max_num_queries(40),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        luma_guests_sync(event=event, guests=guests)
+    assert Activity.objects.filter(kind="rsvp").count() == 60
+    assert Activity.objects.filter(kind="attended").count() == 30
+    assert EngagementScore.objects.filter(last_active_at__gte=past(now, 2)).count() == 60
+    assert MemberStats.objects.filter(events_attended=1).count() == 30
