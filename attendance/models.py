@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from astn.core.scope import OrgScopedQuerySet
 from events.models import Event
 from orgs.models import Membership, Organization
 
@@ -299,9 +300,10 @@ class EventMessage(models.Model):
         return f"{self.subject} → {self.get_segment_display()} of {self.event}"
 
 
-class AttendanceImportQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class AttendanceImportQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view or task, `for_org(org)`."""
+
+    org_path = "org"
 
 
 class AttendanceImport(models.Model):

@@ -20,6 +20,7 @@ from pgvector.django import VectorField
 
 from astn.accounts.models import validate_timezone
 from astn.core.embeddings import EMBEDDING_DIM
+from astn.core.scope import OrgScopedQuerySet
 from orgs.models import Membership, Organization
 
 
@@ -28,9 +29,10 @@ def clamp_day(year: int, month: int, day: int) -> datetime.date:
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-class CommunityQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class CommunityQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view or task, `for_org(org)`."""
+
+    org_path = "org"
 
     def active(self):
         return self.filter(active=True)

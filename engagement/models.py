@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from astn.core.scope import OrgScopedQuerySet
 from orgs.models import Membership, Organization
 
 
@@ -47,9 +48,10 @@ class ScoreSource(models.TextChoices):
     RULES = "rules", "Rules"
 
 
-class ActivityQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class ActivityQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view or task, `for_org(org)`."""
+
+    org_path = "org"
 
 
 class Activity(models.Model):
@@ -123,9 +125,10 @@ class ActivityRollup(models.Model):
         return f"{self.kind} × {self.count} in {self.month:%Y-%m}"
 
 
-class EngagementScoreQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class EngagementScoreQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view or task, `for_org(org)`."""
+
+    org_path = "org"
 
 
 class EngagementScore(models.Model):
@@ -221,9 +224,10 @@ class EngagementSnapshot(models.Model):
         return f"{self.level} at {self.computed_at:%Y-%m-%d}"
 
 
-class EngagementOverrideQuerySet(models.QuerySet):
-    def for_org(self, org: Organization):
-        return self.filter(org=org)
+class EngagementOverrideQuerySet(OrgScopedQuerySet):
+    """Org-scoped (`astn.core.scope`): inside an org-admin view or task, `for_org(org)`."""
+
+    org_path = "org"
 
     def active(self):
         return self.filter(cleared_at__isnull=True)

@@ -170,7 +170,7 @@ def import_confirm(
 
     Raise `AttendanceImportError` if it is no longer waiting for confirmation.
     """
-    imp = AttendanceImport.objects.select_for_update().get(pk=imp.pk)
+    imp = AttendanceImport.objects.for_org(imp.org_id).select_for_update().get(pk=imp.pk)
     if imp.status != AttendanceImport.Status.PREVIEW:
         raise AttendanceImportError("This import has already been confirmed.")
     imp.format, imp.mapping, imp.options = format, mapping, options
@@ -203,7 +203,9 @@ def import_run(*, import_id: int, now: datetime | None = None) -> AttendanceImpo
     """
     with transaction.atomic():
         imp = (
-            AttendanceImport.objects.select_for_update(skip_locked=True, of=("self",))
+            # By id alone: the caller (a view of its org, the task, the sweep) says which.
+            AttendanceImport.objects.cross_org()
+            .select_for_update(skip_locked=True, of=("self",))
             .filter(pk=import_id, status=AttendanceImport.Status.QUEUED)
             .select_related("org", "uploaded_by")
             .first()
@@ -243,11 +245,11 @@ def import_run(*, import_id: int, now: datetime | None = None) -> AttendanceImpo
 
 
 def _progress(imp: AttendanceImport, *, rows_done: int) -> None:
-    AttendanceImport.objects.filter(pk=imp.pk).update(rows_done=rows_done)
+    AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(rows_done=rows_done)
 
 
 def _fail(imp: AttendanceImport, message: str) -> None:
-    AttendanceImport.objects.filter(pk=imp.pk).update(
+    AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(
         status=AttendanceImport.Status.FAILED, error=message, finished_at=timezone.now()
     )
     imp.status, imp.error = AttendanceImport.Status.FAILED, message
@@ -256,7 +258,7 @@ def _fail(imp: AttendanceImport, message: str) -> None:
 def _delete_file(imp: AttendanceImport) -> None:
     if imp.stored_path:
         Path(imp.stored_path).unlink(missing_ok=True)
-        AttendanceImport.objects.filter(pk=imp.pk).update(stored_path="")
+        AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(stored_path="")
         imp.stored_path = ""
 
 
@@ -309,7 +311,9 @@ def import_discard(*, imp: AttendanceImport) -> None:
     """Drop an unconfirmed import and its file."""
     if imp.status == AttendanceImport.Status.PREVIEW:
         _delete_file(imp)
-        AttendanceImport.objects.filter(pk=imp.pk).update(status=AttendanceImport.Status.DISCARDED)
+        AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(
+            status=AttendanceImport.Status.DISCARDED
+        )
         imp.status = AttendanceImport.Status.DISCARDED
 
 
@@ -322,7 +326,8 @@ def import_undo(*, imp: AttendanceImport, user, now: datetime | None = None) -> 
     """
     now = now or timezone.now()
     imp = (
-        AttendanceImport.objects.select_for_update(of=("self",))
+        AttendanceImport.objects.for_org(imp.org_id)
+        .select_for_update(of=("self",))
         .select_related("org")
         .get(pk=imp.pk)
     )

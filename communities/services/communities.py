@@ -31,7 +31,8 @@ RESERVED_SLUGS = {"new", "admin"}
 def community_slug_suggest(*, name: str) -> str:
     base = slugify(name)[:70] or "community"
     slug, n = base, 1
-    while Community.objects.filter(slug=slug).exists() or slug in RESERVED_SLUGS:
+    # Community addresses are unique across orgs: this read crosses them on purpose.
+    while Community.objects.cross_org().filter(slug=slug).exists() or slug in RESERVED_SLUGS:
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -46,7 +47,9 @@ def _validate(community: Community) -> None:
         )
     if community.slug in RESERVED_SLUGS:
         raise CommunityError(f"The address “{community.slug}” is reserved.", field="slug")
-    taken = Community.objects.filter(slug=community.slug).exclude(pk=community.pk).exists()
+    taken = (
+        Community.objects.cross_org().filter(slug=community.slug).exclude(pk=community.pk).exists()
+    )
     if taken:
         raise CommunityError(
             f"The address “{community.slug}” is already taken. Try another.",
@@ -114,7 +117,7 @@ def community_update(*, community: Community, **fields) -> Community:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"community_update() got unexpected fields: {sorted(unknown)}")
-    locked = Community.objects.select_for_update().get(pk=community.pk)
+    locked = Community.objects.for_org(community.org_id).select_for_update().get(pk=community.pk)
     if "slug" in fields:
         fields["slug"] = str(fields["slug"]).strip().lower()
     for name, value in fields.items():

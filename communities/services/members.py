@@ -143,7 +143,7 @@ def community_join(
     if user is not None:
         email, name = normalize_email(user.email), user.name or name
     email, name, phone = _clean_identity(email=email, name=name or email, phone=phone)
-    Community.objects.select_for_update().filter(pk=community.pk).first()
+    Community.objects.for_org(community.org_id).select_for_update().filter(pk=community.pk).first()
     membership = _membership_for_join(community=community, email=email, name=name, user=user)
     member, created = CommunityMember.objects.get_or_create(
         community=community, membership=membership, defaults={"phone": phone}

@@ -63,7 +63,7 @@ def round_open(
     (round, invitations queued now). Snoozed members whose date has come are woken first."""
     now = now or timezone.now()
     month = month.replace(day=1)
-    Community.objects.select_for_update().filter(pk=community.pk).first()
+    Community.objects.for_org(community.org_id).select_for_update().filter(pk=community.pk).first()
     deadline, match_at = round_times(community, month)
     round_, _ = Round.objects.get_or_create(
         community=community,

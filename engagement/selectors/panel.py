@@ -51,9 +51,9 @@ def engagement_panel_get(*, membership: Membership, history: int = 10) -> Engage
     The caller has already checked that the viewer may see `membership` (e.g. through
     `orgs.selectors.access_membership_as_admin`). Three queries.
     """
-    score = EngagementScore.objects.filter(membership=membership).first()
+    score = EngagementScore.objects.filter(org_id=membership.org_id, membership=membership).first()
     overrides = list(
-        EngagementOverride.objects.filter(membership=membership)
+        EngagementOverride.objects.filter(org_id=membership.org_id, membership=membership)
         .select_related("by", "cleared_by")
         .order_by("-at", "-pk")[:history]
     )

@@ -117,7 +117,10 @@ def activity_record(
     )
     if dedupe_key:
         if Activity.objects.filter(
-            membership=membership, kind=kind, dedupe_key=activity.dedupe_key
+            org_id=membership.org_id,
+            membership=membership,
+            kind=kind,
+            dedupe_key=activity.dedupe_key,
         ).exists():
             return None
         try:

@@ -29,7 +29,9 @@ def _lock_active(membership: Membership) -> EngagementOverride | None:
     # Lock the membership row so two admins overriding at once queue up instead of
     # colliding on the one-active-override constraint.
     Membership.objects.select_for_update().filter(pk=membership.pk).first()
-    return EngagementOverride.objects.filter(membership=membership, cleared_at__isnull=True).first()
+    return EngagementOverride.objects.filter(
+        org_id=membership.org_id, membership=membership, cleared_at__isnull=True
+    ).first()
 
 
 @transaction.atomic

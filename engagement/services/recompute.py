@@ -465,6 +465,7 @@ def _classify(
 def _mark_api_error(members: list[_Member], error: str) -> None:
     """Keep each member's previous result; say on the row why it was not refreshed."""
     ids = [m.score.membership_id for m in members]
-    EngagementScore.objects.filter(membership_id__in=ids).filter(
+    orgs = {m.score.org_id for m in members}
+    EngagementScore.objects.filter(org_id__in=orgs, membership_id__in=ids).filter(
         Q(source=ScoreSource.RULES) & Q(fallback_reason=Fallback.PENDING)
     ).update(fallback_reason=Fallback.API_ERROR, fallback_detail=error[:300])
