@@ -67,6 +67,11 @@ def _tokens(text: str) -> int:
     return max(1, len(text) // 3)
 
 
+# Anthropic caches a marked prefix only from a minimum length; below it the request is
+# billed in full and the usage shows no cache tokens. Haiku 4.5's minimum is 4,096.
+MIN_CACHEABLE_TOKENS = 4096
+
+
 class FakeAnthropic:
     """Run with ``with FakeAnthropic() as fake:``; point ANTHROPIC_BASE_URL at `fake.url`."""
 
@@ -151,7 +156,7 @@ class FakeAnthropic:
         prefix = json.dumps([body.get("tools"), body.get("system")])
         cached = _tokens(prefix)
         rest = _tokens(json.dumps(body["messages"]))
-        with_cache = any(
+        with_cache = cached >= MIN_CACHEABLE_TOKENS and any(
             isinstance(block, dict) and block.get("cache_control")
             for block in body.get("system") or []
         )
