@@ -86,3 +86,27 @@ def skipped_rows(imp: AttendanceImport) -> list[list[str]]:
     return [["Row", "Reason"]] + [
         [safe_cell(item.get("row")), safe_cell(item.get("reason"))] for item in imp.skipped
     ]
+
+
+def event_summary(*, org: Organization, event_ids: list[int]) -> list[dict]:
+    """Per event type: events, attendees and the average per event (PRD-018's summary)."""
+    rows = (
+        Event.objects.for_org(org)
+        .filter(pk__in=event_ids)
+        .values("event_type")
+        .annotate(
+            events=Count("pk", distinct=True),
+            attendees=Count("attendances", filter=Q(attendances__attended=True)),
+        )
+        .order_by("event_type")
+    )
+    labels = dict(Event.EventType.choices)
+    return [
+        {
+            "event_type": labels.get(r["event_type"], r["event_type"]),
+            "events": r["events"],
+            "attendees": r["attendees"],
+            "average": round(r["attendees"] / r["events"], 1) if r["events"] else 0,
+        }
+        for r in rows
+    ]

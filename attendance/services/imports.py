@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from attendance.errors import AttendanceImportError, ImportFileError
@@ -39,6 +39,7 @@ from attendance.imports.formats import detect
 from attendance.imports.merge import Person, merge
 from attendance.imports.staging import stage_rows
 from attendance.models import Attendance, AttendanceImport
+from attendance.selectors.imports import event_summary
 from attendance.services.import_events import event_create_from_file, events_match, org_zone
 from attendance.services.import_writes import attendance_apply, attendance_undo, people_resolve
 from attendance.signals import attendance_imported
@@ -473,30 +474,6 @@ def _stage_tuples(people: list[Person], event_by_key: dict[str, Event], *, thres
             p.minutes,
             p.registered,
         )
-
-
-def event_summary(*, org: Organization, event_ids: list[int]) -> list[dict]:
-    """Per event type: events, attendees and the average per event (PRD-018's summary)."""
-    rows = (
-        Event.objects.for_org(org)
-        .filter(pk__in=event_ids)
-        .values("event_type")
-        .annotate(
-            events=Count("pk", distinct=True),
-            attendees=Count("attendances", filter=Q(attendances__attended=True)),
-        )
-        .order_by("event_type")
-    )
-    labels = dict(Event.EventType.choices)
-    return [
-        {
-            "event_type": labels.get(r["event_type"], r["event_type"]),
-            "events": r["events"],
-            "attendees": r["attendees"],
-            "average": round(r["attendees"] / r["events"], 1) if r["events"] else 0,
-        }
-        for r in rows
-    ]
 
 
 @transaction.atomic
