@@ -6,8 +6,9 @@ number of queries whatever the page size. So:
 - every per-person figure is a correlated subquery or a join (never a Python loop);
   Postgres evaluates the SELECT-list subqueries after ORDER BY + LIMIT, so a page of
   50 costs 50 lookups unless the sort needs the figure itself;
-- counts per filter value (facets) come from one aggregate query with conditional
-  counts (each facet counted with every *other* filter applied), tags from one more;
+- counts per filter value (facets) come from one grouped query (each facet counted with
+  every *other* filter applied, summed in Python over a few dozen groups), tags from one
+  more;
 - the tags of the rows on a page come from one query.
 
 Privacy: a member who hides their profile from admins (`PrivacySettings`) shows no
@@ -54,6 +55,7 @@ SEARCH_MAX = 200
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 NEAR_CHOICES_KM = (10, 25, 50, 100)
+EVENT_LABEL_MAX = 50
 STATUS_DEFAULT = (Membership.Status.MEMBER.value, Membership.Status.CONTACT.value)
 NOT_SCORED = "none"
 
@@ -327,7 +329,9 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             if all(group[f"holds_{facet}"] for facet in parts.facets if facet != leaving_out):
                 yield group
 
-    facets: dict[str, Any] = {facet: dict.fromkeys(values, 0) for facet, values in FACET_VALUES.items()}
+    facets: dict[str, Any] = {
+        facet: dict.fromkeys(values, 0) for facet, values in FACET_VALUES.items()
+    }
     for facet in FACET_VALUES:
         column = EFFECTIVE_LEVEL if facet == "level" else facet
         for group in matching(leaving_out=facet):
@@ -424,14 +428,20 @@ def membership_tags(*, membership_ids: list[int]) -> dict[int, list[Tag]]:
 
 
 def event_choices(*, org: Organization, limit: int = 300) -> list[tuple[int, str]]:
-    """(id, "title · date") of the org's latest non-draft events, for "attended event X"."""
+    """(id, "title · date") of the org's latest non-draft events, for "attended event X"
+    (labels cut to 50 characters)."""
     rows = (
         Event.objects.for_org(org)
         .exclude(status=Event.Status.DRAFT)
         .order_by("-start")
         .values_list("pk", "title", "start")[:limit]
     )
-    return [(pk, f"{title} · {start:%-d %b %Y}") for pk, title, start in rows]
+    return [(pk, _shorten(f"{title} · {start:%-d %b %Y}")) for pk, title, start in rows]
+
+
+def _shorten(label: str, limit: int = EVENT_LABEL_MAX) -> str:
+    # `truncatechars` in the template cost ~4 ms for 300 options (it walks every character).
+    return label if len(label) <= limit else f"{label[: limit - 1]}…"
 
 
 def tag_list(*, org: Organization) -> QuerySet[Tag]:

@@ -36,16 +36,16 @@ from orgs.models import Membership
 BULK_MAX = 5000
 
 
-def filter_form(params, org) -> DirectoryFilterForm:
+def filter_form(params, org, *, tags=None) -> DirectoryFilterForm:
     """Build the directory's filter form from query parameters (`request.GET`, or the
-    export form's `request.POST`)."""
+    export form's `request.POST`); `tags` saves a query when the caller has them."""
     data = params.copy()
     ids = data.getlist("ids")
     if len(ids) > 1:
         data.setlist("ids", [",".join(ids)])
     return DirectoryFilterForm(
         data,
-        tags=tag_list(org=org),
+        tags=tag_list(org=org) if tags is None else tags,
         programs=Program.objects.for_org(org).order_by("name").values_list("pk", "name"),
         events=event_choices(org=org),
         org_has_location=org.has_location,
@@ -96,7 +96,8 @@ class DirectoryView(CrmPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = filter_form(self.request.GET, self.org)
+        tags = list(tag_list(org=self.org))
+        form = filter_form(self.request.GET, self.org, tags=tags)
         filters = form.filters()
         notices = form.messages()
         page_size, size_notice = _page_size(self.request.GET.get("per"))
@@ -122,7 +123,6 @@ class DirectoryView(CrmPageMixin, TemplateView):
                 "active": active,
                 "descending": active and descending,
             }
-        tags = list(tag_list(org=self.org))
         context.update(
             form=form,
             filters=filters,
