@@ -411,13 +411,15 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
     ).filter(**{EFFECTIVE_LEVEL: Level.AT_RISK})
     conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
     now = timezone.now()
+    # The events first (a few dozen, by index), then their attendance by event: as one
+    # join the planner scanned every attendance row of every org (16 ms on the bench).
+    recent_events = list(
+        Event.objects.for_org(org)
+        .filter(status=Event.Status.PUBLISHED, end__lt=now, end__gte=now - timedelta(days=30))
+        .values_list("pk", flat=True)
+    )
     unanswered = Attendance.objects.filter(
-        event__org=org,
-        event__status=Event.Status.PUBLISHED,
-        event__end__lt=now,
-        event__end__gte=now - timedelta(days=30),
-        rsvp=Attendance.Rsvp.GOING,
-        attended__isnull=True,
+        event_id__in=recent_events, rsvp=Attendance.Rsvp.GOING, attended__isnull=True
     ).count()
     return Attention(
         at_risk=list(at_risk.select_related("user").order_by("engagement_score", "pk")[:limit]),
