@@ -1,9 +1,10 @@
 """`make run`: prepare the database, then run web + Celery worker + Celery beat together.
 
 Each child runs in its own process group. Ctrl-C (or SIGTERM) sends SIGTERM to
-every group, waits, then SIGKILLs whatever is left, and finally stops the
-embedded Postgres and Redis if this command started them — so nothing of ours
-is left running. If any child dies, the others are stopped too.
+every group, waits, then SIGKILLs whatever is left, and finally ends its
+`devservices.session()`: the embedded Postgres and Redis stop if a session started
+them and no other session (a `make test` alongside) still uses them — so nothing of
+ours is left running. If any child dies, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -57,8 +58,14 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
 
 def main() -> int:
     embedded = not os.environ.get("DATABASE_URL") and not os.environ.get("REDIS_URL")
-    pg_was_running = devservices.postgres_running()
-    redis_was_running = devservices.redis_running()
+    with devservices.session() if embedded else contextlib.nullcontext():
+        code = _run()
+    if embedded:
+        print("ASTN: embedded services released.", flush=True)
+    return code
+
+
+def _run() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "astn.settings.local")
 
     procs: dict[str, subprocess.Popen] = {}
@@ -98,12 +105,6 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("\nASTN: stopping web, worker and beat…", flush=True)
         _stop(procs)
-        if embedded:
-            if not redis_was_running:
-                devservices.stop_redis()
-            if not pg_was_running:
-                devservices.stop_postgres()
-            print("ASTN: embedded services stopped.", flush=True)
     return 0
 
 

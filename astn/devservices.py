@@ -246,11 +246,70 @@ def wipe() -> None:
     shutil.rmtree(REDIS_DIR, ignore_errors=True)
 
 
+# --- Sessions: several commands sharing the services ---------------------------
+#
+# `exec` (make test, a bench) and `make run` each hold a *session*. Whoever starts a
+# service leaves a marker; the last session to end stops the services sessions started.
+# So a bench next to a test run, or two test runs, never stop the servers under each
+# other, and services started by hand (`devservices start`) are never stopped by one.
+
+SESSIONS_DIR = VAR_DIR / ".sessions"
+_STARTED = {"postgres": VAR_DIR / ".session-started-postgres",
+            "redis": VAR_DIR / ".session-started-redis"}  # fmt: skip
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def live_sessions(folder: Path = SESSIONS_DIR) -> list[int]:
+    """Pids of the sessions still running; files of dead ones (a killed run) are removed."""
+    alive = []
+    for entry in folder.glob("*") if folder.is_dir() else []:
+        pid = int(entry.name) if entry.name.isdigit() else 0
+        if pid and _alive(pid):
+            alive.append(pid)
+        else:
+            entry.unlink(missing_ok=True)
+    return sorted(alive)
+
+
+@contextlib.contextmanager
+def session() -> Iterator[None]:
+    """Use the embedded services for the block (starting them if needed); see above."""
+    with _lock("session"):
+        for name, running in (("postgres", postgres_running()), ("redis", redis_running())):
+            if not running:
+                _STARTED[name].touch()
+        database_url()
+        redis_url()
+        SESSIONS_DIR.mkdir(parents=True, exist_ok=True)
+        mine = SESSIONS_DIR / str(os.getpid())
+        mine.touch()
+    try:
+        yield
+    finally:
+        with _lock("session"):
+            mine.unlink(missing_ok=True)
+            if not live_sessions():
+                for name, stop in (("redis", stop_redis), ("postgres", stop_postgres)):
+                    if _STARTED[name].exists():
+                        stop()
+                        _STARTED[name].unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m astn.devservices status|start|stop|exec -- CMD...` (no Django needed).
 
-    `exec` starts the services, runs CMD, and stops afterwards only the services it
-    started itself, so a `make test` next to a running `make run` leaves it alone.
+    `exec` runs CMD in a session (see `session`): the services are stopped afterwards
+    only if a session started them and no other session still runs, so a `make test`
+    next to a running `make run` (or a bench) leaves it alone.
     """
     import sys
 
@@ -264,26 +323,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"postgres: {'stopped' if stop_postgres() else 'was not running'}")
         print(f"redis: {'stopped' if stop_redis() else 'was not running'}")
         return 0
-    if action in {"start", "exec"}:
-        pg_was_running, redis_was_running = postgres_running(), redis_running()
+    if action == "start":
         database_url()
         redis_url()
-        if action == "start":
-            return 0
+        for marker in _STARTED.values():  # started by hand now: no session stops them
+            marker.unlink(missing_ok=True)
+        return 0
+    if action == "exec":
         if args and args[0] == "--":
             args = args[1:]
         if not args:
             print("usage: python -m astn.devservices exec -- CMD ...", file=sys.stderr)
             return 2
-        try:
-            return subprocess.call(args)  # noqa: S603 - the developer's own command
-        except KeyboardInterrupt:
-            return 130
-        finally:
-            if not redis_was_running:
-                stop_redis()
-            if not pg_was_running:
-                stop_postgres()
+        with session():
+            try:
+                return subprocess.call(args)  # noqa: S603 - the developer's own command
+            except KeyboardInterrupt:
+                return 130
     print(f"unknown action {action!r}; use status, start, stop or exec", file=sys.stderr)
     return 2
 
