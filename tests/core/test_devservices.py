@@ -10,8 +10,8 @@ from astn.devservices import live_sessions
 
 
 def test_live_sessions_keeps_running_pids_and_forgets_dead_ones(tmp_path):
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])  # noqa: S603
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     try:
         for pid in (os.getpid(), other.pid, gone.pid):
