@@ -89,6 +89,7 @@ def on_attendance_changed(sender, changes=(), **kwargs) -> None:
             by_kind.setdefault(wanted, []).append((membership_id, attendance_id))
         for wanted, pairs in by_kind.items():
             Activity.objects.filter(
+                org_id__in={org_id for org_id, _ in events.values()},
                 membership_id__in={m for m, _ in pairs},
                 dedupe_key__in=[f"attendance:{a}" for _, a in pairs],
                 kind__in=[k for k in (Kind.ATTENDED, Kind.NO_SHOW) if k != wanted],

@@ -157,6 +157,7 @@ def activity_record_many(*, items: Iterable[ActivityItem]) -> int:
     if keyed:
         seen = set(
             Activity.objects.filter(
+                org_id__in={r.org_id for r in keyed},
                 membership_id__in={r.membership_id for r in keyed},
                 dedupe_key__in={r.dedupe_key for r in keyed},
             ).values_list("membership_id", "kind", "dedupe_key")
