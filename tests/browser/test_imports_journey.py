@@ -113,6 +113,24 @@ def test_admin_imports_a_zoom_webinar_report(live_server, browser, setup):
     assert AttendanceImport.objects.filter(status="done").count() == 2
 
 
+def test_reading_a_file_says_so_and_cannot_be_pressed_twice(live_server, browser, setup):
+    """A 20 MB file takes seconds to read: the button says what is happening meanwhile."""
+    org, maya, _talk, _people, path = setup
+    page = open_as(browser, live_server, maya)
+    page.goto(f"{live_server.url}/orgs/{org.slug}/admin/imports/new/")
+    page.set_input_files("input[type=file]", str(path))
+    # Hold the form on this page, to look at the button while the request would run.
+    page.evaluate(
+        "document.querySelector('form[enctype]')"
+        ".addEventListener('submit', (event) => event.preventDefault())"
+    )
+    page.get_by_role("button", name="Read the file").click()
+    busy = page.get_by_role("button", name="Reading the file…")
+    busy.wait_for()
+    assert busy.is_disabled()
+    assert AttendanceImport.objects.count() == 0
+
+
 def test_a_big_file_shows_progress_until_the_worker_is_done(live_server, browser, setup):
     org, maya = setup[0], setup[1]
     from astn.celery import app
