@@ -16,6 +16,8 @@ def on_attendance_changed(sender, changes, **kwargs) -> None:
     )
     attended: dict[int, set[int]] = {}
     for attendance, change in changes:
+        if attendance.event_id not in org_of:  # deleted since; the nightly rebuild agrees
+            continue
         ids = attended.setdefault(org_of[attendance.event_id], set())
         if change.field == "attended":
             ids.add(attendance.membership_id)
