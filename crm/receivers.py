@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from crm.selectors.dashboard import dashboard_cache_bump
 from crm.services.stats import member_stats_refresh
+from events.models import Event
 
 
 def on_attendance_changed(sender, changes, **kwargs) -> None:
     """One write (a sync of a whole event, a bulk check-in): one refresh per org, set-based."""
-    from events.models import Event
-
     org_of = dict(
         Event.objects.filter(pk__in={a.event_id for a, _ in changes}).values_list("pk", "org_id")
     )

@@ -78,7 +78,7 @@ def read_table(path: Path, *, head_rows: int | None = None) -> Table:
         table = _read_text(path.read_bytes(), head_rows=head_rows)
     if table.complete:
         table.row_count = sum(1 for r in table.rows if any(c.strip() for c in r))
-    if not any(any(c.strip() for c in r) for r in table.rows):
+    if not table.row_count:
         raise ImportFileError("The file has no rows. Export the report again and upload that.")
     return table
 

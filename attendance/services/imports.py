@@ -245,21 +245,24 @@ def import_run(*, import_id: int, now: datetime | None = None) -> AttendanceImpo
     return imp
 
 
+def _update(imp: AttendanceImport, **fields) -> None:
+    """Write `fields` of `imp` straight to its row (outside the import's own transaction)."""
+    AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(**fields)
+
+
 def _progress(imp: AttendanceImport, *, rows_done: int) -> None:
-    AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(rows_done=rows_done)
+    _update(imp, rows_done=rows_done)
 
 
 def _fail(imp: AttendanceImport, message: str) -> None:
-    AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(
-        status=AttendanceImport.Status.FAILED, error=message, finished_at=timezone.now()
-    )
+    _update(imp, status=AttendanceImport.Status.FAILED, error=message, finished_at=timezone.now())
     imp.status, imp.error = AttendanceImport.Status.FAILED, message
 
 
 def _delete_file(imp: AttendanceImport) -> None:
     if imp.stored_path:
         Path(imp.stored_path).unlink(missing_ok=True)
-        AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(stored_path="")
+        _update(imp, stored_path="")
         imp.stored_path = ""
 
 
@@ -312,9 +315,7 @@ def import_discard(*, imp: AttendanceImport) -> None:
     """Drop an unconfirmed import and its file."""
     if imp.status == AttendanceImport.Status.PREVIEW:
         _delete_file(imp)
-        AttendanceImport.objects.for_org(imp.org_id).filter(pk=imp.pk).update(
-            status=AttendanceImport.Status.DISCARDED
-        )
+        _update(imp, status=AttendanceImport.Status.DISCARDED)
         imp.status = AttendanceImport.Status.DISCARDED
 
 

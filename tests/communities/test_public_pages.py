@@ -283,13 +283,19 @@ def test_unknown_community_is_404(client):
     assert client.get("/join/nope/").status_code == 404
 
 
-def test_a_signed_in_member_uses_the_round_page_without_a_token(community, member):
-    membership = Membership.objects.get(user=member)
-    CommunityMemberFactory(community=community, membership=membership)
+@pytest.fixture
+def signed_in_round(community, member):
+    """A signed-in community member's client, and the URL of this month's round page."""
+    CommunityMemberFactory(community=community, membership=Membership.objects.get(user=member))
     round_ = RoundFactory(community=community)
     client = Client()
     client.force_login(member)
     url = reverse("communities:round", kwargs={"slug": community.slug, "month": round_.slug})
+    return client, url, round_
+
+
+def test_a_signed_in_member_uses_the_round_page_without_a_token(signed_in_round):
+    client, url, round_ = signed_in_round
     page = client.get(url)
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "strict-origin"
@@ -331,13 +337,8 @@ def test_the_org_page_lists_its_communities_with_a_join_link(client, community):
     assert f"/join/{community.slug}/" in text
 
 
-def test_opening_the_round_page_signed_in_writes_nothing(community, member):
-    membership = Membership.objects.get(user=member)
-    CommunityMemberFactory(community=community, membership=membership)
-    round_ = RoundFactory(community=community)
-    client = Client()
-    client.force_login(member)
-    url = reverse("communities:round", kwargs={"slug": community.slug, "month": round_.slug})
+def test_opening_the_round_page_signed_in_writes_nothing(signed_in_round):
+    client, url, _round = signed_in_round
     assert client.get(url).status_code == 200
     assert not RoundParticipant.objects.exists()
 
