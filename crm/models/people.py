@@ -122,26 +122,56 @@ class ExportLog(models.Model):
 
 
 class MemberStats(models.Model):
-    """Per-membership figures the directory sorts and filters by, kept current from
-    attendance's signals (`crm.receivers`) and rebuilt nightly.
+    """The directory's read model: one row per membership with everything the directory
+    and the dashboard filter, sort and count by, on one table with its own indexes.
 
-    A cache, never the truth: `crm.services.stats.member_stats_refresh` recomputes any
-    row from `attendance` at any time. Sorting 20,000 people by events attended from
-    300,000 attendance rows on every page view would not fit the 50 ms budget; an
-    index on this table does.
+    Two writers keep it, and neither is the truth:
+
+    - the *directory columns* (status … last_active_at) are written by Postgres triggers
+      on the tables they come from (memberships, accounts, profiles, privacy settings,
+      engagement scores and overrides), in the same statement as the change, whoever makes
+      it — a service, a bulk update, the Django admin. See `crm/sql/member_directory.sql`;
+    - the *attendance columns* (`events_attended`, `last_attended_at`) by
+      `crm.services.stats.member_stats_refresh`, run from attendance's signals.
+
+    The nightly job rebuilds both from the truth. Joining 20,000 memberships with five
+    other tables on every directory view did not fit the 50 ms budget (DESIGN §11); one
+    narrow table with an index per sort does. Privacy is applied when a row is written:
+    a hidden profile leaves `city` / `career_stage` / the headline out of the row and
+    `profile_visible` false, so no filter or sort can reveal them.
     """
 
     membership = models.OneToOneField(
         Membership, primary_key=True, on_delete=models.CASCADE, related_name="crm_stats"
     )
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Attendance columns (crm.services.stats).
     events_attended = models.PositiveIntegerField(default=0)
     last_attended_at = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(auto_now=True)
+    # Directory columns (Postgres triggers, crm/sql/member_directory.sql).
+    status = models.CharField(max_length=10, blank=True)
+    role = models.CharField(max_length=10, blank=True)
+    has_account = models.BooleanField(default=False)
+    sort_name = models.TextField(blank=True)  # lower-cased display name
+    search = models.TextField(blank=True)  # name, email and (if shown) headline
+    city = models.CharField(max_length=100, null=True, blank=True)  # None: none or hidden
+    career_stage = models.CharField(max_length=20, blank=True)
+    profile_visible = models.BooleanField(default=True)
+    attendance_visible = models.BooleanField(default=True)
+    effective_level = models.CharField(max_length=20, null=True, blank=True)
+    level_overridden = models.BooleanField(default=False)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_active_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "member stats"
-        indexes = [models.Index(fields=["org", "-events_attended"], name="crm_stats_org_events")]
+        indexes = [
+            models.Index(fields=["org", "-events_attended"], name="crm_stats_org_events"),
+            models.Index(fields=["org", "sort_name", "membership"], name="crm_stats_org_name"),
+            models.Index(fields=["org", "effective_level", "score"], name="crm_stats_org_level"),
+            models.Index(fields=["org", "last_active_at"], name="crm_stats_org_active"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.events_attended} attended"

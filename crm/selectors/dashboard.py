@@ -12,11 +12,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Aggregate, Case, Count, Max, Q, QuerySet, Sum, When
+from django.db.models import Aggregate, Case, Count, F, Max, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
+from crm.models import MemberStats
 from crm.selectors.directory import with_engagement
 from engagement.models import Level
 from engagement.selectors import LEVEL_ORDER
@@ -38,8 +39,6 @@ CUSTOM_MAX_DAYS = 366 * 10
 # benchmark): they are cached per org and period for ten minutes, and every attendance
 # change or import bumps the org's version (crm.receivers), so a change shows at once.
 CACHE_SECONDS = 600
-# An annotation of `with_engagement` (a name django-stubs cannot see on the model).
-EFFECTIVE_LEVEL: str = "effective_level"
 
 
 def _version_key(org_id: int) -> str:
@@ -299,13 +298,14 @@ class Chart:
 
 
 def level_counts(*, org: Organization) -> dict[str | None, int]:
-    """People (members and contacts) per effective level, one query (override as a join)."""
+    """People (members and contacts) per effective level, from the directory's read model."""
     return dict(
-        with_engagement(Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT))
+        MemberStats.objects.filter(org=org)
+        .exclude(status=Membership.Status.LEFT)
         .order_by()
-        .values_list(EFFECTIVE_LEVEL)
+        .values_list("effective_level")
         .annotate(n=Count("pk"))
-        .values_list(EFFECTIVE_LEVEL, "n")
+        .values_list("effective_level", "n")
     )
 
 
@@ -328,12 +328,13 @@ def level_chart(*, counts: dict[str | None, int], directory_url: str) -> Chart:
 
 def career_chart(*, org: Organization) -> Chart:
     counts = dict(
-        Membership.objects.for_org(org)
-        .filter(status=Membership.Status.MEMBER, user__isnull=False)
-        .exclude(user__privacy_settings__profile_visible_to_admins=False)
-        .values_list("user__profile__career_stage")
+        MemberStats.objects.filter(
+            org=org, status=Membership.Status.MEMBER, has_account=True, profile_visible=True
+        )
+        .order_by()
+        .values_list("career_stage")
         .annotate(n=Count("pk"))
-        .values_list("user__profile__career_stage", "n")
+        .values_list("career_stage", "n")
     )
     rows = [
         {"label": label, "values": [counts.get(value, 0)]} for value, label in CareerStage.choices
@@ -447,9 +448,19 @@ class Attention:
 
 def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Attention:
     """People who need an admin: at risk, conflicts to settle, attendance still unknown."""
-    at_risk = with_engagement(
-        Membership.objects.for_org(org).exclude(status=Membership.Status.LEFT)
-    ).filter(**{EFFECTIVE_LEVEL: Level.AT_RISK})
+    # The lowest scores first, by the read model's (org, level, score) index.
+    at_risk_ids = list(
+        MemberStats.objects.filter(org=org, effective_level=Level.AT_RISK)
+        .exclude(status=Membership.Status.LEFT)
+        .order_by(F("score").asc(nulls_last=True), "membership_id")
+        .values_list("membership_id", flat=True)[:limit]
+    )
+    at_risk = {
+        m.pk: m
+        for m in with_engagement(
+            Membership.objects.for_org(org).filter(pk__in=at_risk_ids)
+        ).select_related("user")
+    }
     conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
     now = timezone.now()
     # The events first (a few dozen, by index), then their attendance by event: as one
@@ -463,7 +474,7 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
         event_id__in=recent_events, rsvp=Attendance.Rsvp.GOING, attended__isnull=True
     ).count()
     return Attention(
-        at_risk=list(at_risk.select_related("user").order_by("engagement_score", "pk")[:limit]),
+        at_risk=[at_risk[pk] for pk in at_risk_ids if pk in at_risk],
         at_risk_total=at_risk_total,
         conflicts=list(
             conflicts.select_related("attendance__event", "attendance__membership__user").order_by(

@@ -1,20 +1,22 @@
-"""The member directory: one annotated queryset of an org's members and contacts.
+"""The member directory: filters, sorts and counts on the read model, rows from the truth.
 
 Budget (DESIGN §11): 20,000 memberships, 300,000 attendance rows, ≤ 50 ms and a constant
-number of queries whatever the page size. So:
+number of queries whatever the page size. So the people are filtered, sorted and counted
+on `MemberStats` alone — one narrow row per membership that Postgres triggers keep in step
+with memberships, accounts, profiles, privacy settings and engagement (see its docstring) —
+and only the page's 50 rows are read from the real tables:
 
-- every per-person figure is a correlated subquery or a join (never a Python loop);
-  Postgres evaluates the SELECT-list subqueries after ORDER BY + LIMIT, so a page of
-  50 costs 50 lookups unless the sort needs the figure itself;
-- counts per filter value (facets) come from one grouped query (each facet counted with
-  every *other* filter applied, summed in Python over a few dozen groups), tags from one
-  more;
-- the tags of the rows on a page come from one query.
+- counts per filter value (facets) come from one grouped query on the read model (each
+  facet counted with every *other* filter applied, summed in Python over a few dozen
+  groups), tags from one more;
+- the page's ids come from one indexed query, its rows (`directory_base`) from one more,
+  their tags from one more.
 
 Privacy: a member who hides their profile from admins (`PrivacySettings`) shows no
-headline / city / skills / career stage and is never matched by a filter on them; one who
-hides their attendance history shows no events-attended figure and no last-active date
-derived from attendance. Name and email are always visible to the org's admins.
+headline / city / skills / career stage and is never matched by a filter on them (the
+read model never holds them); one who hides their attendance history shows no
+events-attended figure and sorts as unknown. Name and email are always visible to the
+org's admins.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from attendance.models import Attendance
-from crm.models import Enrollment, MembershipTag, Tag
-from engagement.models import Level
+from crm.models import Enrollment, MembershipTag, MemberStats, Tag
+from engagement.models import LEVEL_RANK, Level
 from engagement.selectors import memberships_with_engagement
 from events.models import Event
 from orgs.models import Membership, Organization
@@ -59,14 +61,15 @@ EVENT_LABEL_MAX = 50
 STATUS_DEFAULT = (Membership.Status.MEMBER.value, Membership.Status.CONTACT.value)
 NOT_SCORED = "none"
 
-# sort key → the annotation or field it orders by (`-key` reverses).
+# sort key → the read model's column it orders by (`-key` reverses); `membership__…`
+# columns are the membership's own.
 SORT_KEYS = {
     "name": "sort_name",
-    "email": "email",
-    "level": "engagement_rank",
+    "email": "membership__email",
+    "level": "effective_level",  # by rank, most engaged last (`-level` first)
     "last_active": "last_active_at",
-    "events": "events_attended",
-    "joined": "joined_at",
+    "events": "events_attended",  # unknown when the member keeps attendance private
+    "joined": "membership__joined_at",
     "city": "city",
 }
 DEFAULT_SORT = "name"
@@ -154,7 +157,6 @@ def directory_base(*, org: Organization) -> QuerySet[Membership]:
         attendance_visible=attendance_visible,
     )
     queryset = queryset.annotate(
-        sort_name=Lower("display"),
         headline=Case(
             When(profile_visible=True, then=F("user__profile__headline")), default=Value("")
         ),
@@ -177,7 +179,8 @@ def _day_start(day: date) -> datetime:
 
 @dataclass
 class FilterParts:
-    """The directory's conditions, split so facets can leave their own one out.
+    """The directory's conditions on `MemberStats`, split so facets can leave their own
+    one out.
 
     `EXISTS` conditions are annotations (`flags`) filtered as booleans: Django cannot
     put an `Exists(OuterRef(...))` inside an aggregate's FILTER clause.
@@ -187,7 +190,7 @@ class FilterParts:
     facets: dict[str, Q] = field(default_factory=dict)
     flags: dict[str, Exists] = field(default_factory=dict)
 
-    def apply(self, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    def apply(self, queryset: QuerySet[MemberStats]) -> QuerySet[MemberStats]:
         return queryset.annotate(**self.flags) if self.flags else queryset
 
     def all(self) -> Q:
@@ -205,19 +208,16 @@ class FilterParts:
 
 def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterParts:
     parts = FilterParts()
+    person = OuterRef("membership_id")
     if filters.ids:
-        parts.always.append(Q(pk__in=filters.ids))
+        parts.always.append(Q(membership_id__in=filters.ids))
     if filters.q:
-        term = filters.q
-        parts.always.append(
-            Q(display__icontains=term)
-            | Q(email__icontains=term)
-            | Q(name__icontains=term)
-            | Q(headline__icontains=term)
-        )
+        parts.always.append(Q(search__icontains=filters.q))
     if filters.skill:
         variants = sorted({filters.skill, filters.skill.lower(), filters.skill.capitalize()})
-        parts.always.append(Q(profile_visible=True, user__profile__skills__overlap=variants))
+        parts.always.append(
+            Q(profile_visible=True, membership__user__profile__skills__overlap=variants)
+        )
     if filters.city:
         parts.always.append(Q(city__icontains=filters.city))
     if filters.near_km and org.lat is not None and org.lng is not None:
@@ -227,8 +227,8 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
         parts.always.append(
             Q(
                 profile_visible=True,
-                user__profile__location_discoverable=True,
-                pk__in=Membership.objects.for_org(org)
+                membership_id__in=Membership.objects.for_org(org)
+                .filter(user__profile__location_discoverable=True)
                 .alias(distance=distance)
                 .filter(distance__lte=filters.near_km)
                 .values("pk"),
@@ -237,7 +237,7 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
     if filters.program:
         parts.flags["in_program"] = Exists(
             Enrollment.objects.filter(
-                membership=OuterRef("pk"),
+                membership=person,
                 program_id=filters.program,
                 program__org=org,
                 status__in=[Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED],
@@ -247,10 +247,7 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
     if filters.attended_event:
         parts.flags["attended_event"] = Exists(
             Attendance.objects.filter(
-                membership=OuterRef("pk"),
-                event_id=filters.attended_event,
-                event__org=org,
-                attended=True,
+                membership=person, event_id=filters.attended_event, event__org=org, attended=True
             )
         )
         parts.always.append(Q(attended_event=True))
@@ -271,28 +268,61 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
         parts.facets["career"] = Q(career_stage=filters.career)
     if filters.tags:
         parts.flags["has_tag"] = Exists(
-            MembershipTag.objects.filter(membership=OuterRef("pk"), tag_id__in=filters.tags)
+            MembershipTag.objects.filter(membership=person, tag_id__in=filters.tags)
         )
         parts.facets["tag"] = Q(has_tag=True)
     return parts
 
 
-def member_directory(*, org: Organization, filters: DirectoryFilters) -> QuerySet[Membership]:
-    """Return `org`'s memberships matching `filters`, sorted, with the directory's figures."""
+def directory_listing(*, org: Organization, filters: DirectoryFilters) -> QuerySet[MemberStats]:
+    """Return the read-model rows of `org`'s people matching `filters`, sorted."""
     parts = _filter_parts(org=org, filters=filters)
-    queryset = parts.apply(directory_base(org=org)).filter(parts.all())
-    return queryset.order_by(*sort_order(filters.sort))
+    listing = parts.apply(MemberStats.objects.filter(org=org)).filter(parts.all())
+    return listing.order_by(*sort_order(filters.sort))
 
 
-def sort_order(sort: str) -> list:
+def member_directory(*, org: Organization, filters: DirectoryFilters) -> QuerySet[Membership]:
+    """Return `org`'s memberships matching `filters`, sorted, with the directory's figures
+    (for the export: every row, streamed)."""
+    parts = _filter_parts(org=org, filters=filters)
+    matching = parts.apply(MemberStats.objects.filter(org=org)).filter(parts.all())
+    return (
+        directory_base(org=org)
+        .filter(pk__in=matching.values("membership_id"))
+        .order_by(*sort_order(filters.sort, through="crm_stats__"))
+    )
+
+
+def sort_order(sort: str, *, through: str = "") -> list:
+    """ORDER BY for `sort` on the read model, or on memberships `through` their read-model
+    row (`"crm_stats__"`); unknown keys sort by name."""
+
+    def column(path: str) -> str:
+        if through and path.startswith("membership__"):
+            return path.removeprefix("membership__")
+        return through + path
+
     key = sort.lstrip("-") if sort else DEFAULT_SORT
-    column = SORT_KEYS.get(key, SORT_KEYS[DEFAULT_SORT])
+    path = SORT_KEYS.get(key, SORT_KEYS[DEFAULT_SORT])
+    expression: Any = F(column(path))
+    if key == "level":
+        expression = Case(
+            *[When(**{column(path): lv}, then=Value(rank)) for lv, rank in LEVEL_RANK.items()],
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+    elif key == "events":
+        expression = Case(
+            When(**{column("attendance_visible"): True}, then=F(column(path))),
+            default=None,
+            output_field=IntegerField(),
+        )
     descending = sort.startswith("-")
-    expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
-    return [expression, "pk"]
+    ordered = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return [ordered, column("membership_id") if through else "membership_id"]
 
 
-# An annotation of `with_engagement` (a name django-stubs cannot see on the model).
+# The read model's level column (also a `with_engagement` annotation of the same name).
 EFFECTIVE_LEVEL: str = "effective_level"
 
 FACET_VALUES = {
@@ -312,7 +342,7 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
     query counts the tags.
     """
     parts = _filter_parts(org=org, filters=filters)
-    base = parts.apply(directory_base(org=org)).filter(*parts.always)
+    base = parts.apply(MemberStats.objects.filter(org=org)).filter(*parts.always)
     holds = {
         f"holds_{facet}": ExpressionWrapper(condition, output_field=BooleanField())
         for facet, condition in parts.facets.items()
@@ -340,11 +370,13 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             if key in facets[facet]:
                 facets[facet][key] += group["n"]
     tag_rows = (
-        base.filter(parts.except_facet("tag"), crm_tags__isnull=False)
+        MembershipTag.objects.filter(
+            membership_id__in=base.filter(parts.except_facet("tag")).values("membership_id")
+        )
         .order_by()
-        .values("crm_tags")
+        .values("tag_id")
         .annotate(n=Count("pk"))
-        .values_list("crm_tags", "n")
+        .values_list("tag_id", "n")
     )
     facets["tag"] = dict(tag_rows)
     return {"total": sum(group["n"] for group in matching()), "facets": facets}
@@ -391,10 +423,10 @@ def directory_page(
     clamped = page not in (None, "") and not 1 <= number <= num_pages
     number = min(max(number, 1), num_pages)
     offset = (number - 1) * page_size
-    # Two steps: the ids of the page (only the joins its filters and sort need — Postgres
-    # drops the other LEFT JOINs), then everything shown for those ids alone.
+    # Two steps: the ids of the page from the read model (by index for the default sort),
+    # then everything shown for those ids alone, from the real tables.
     ids = list(
-        member_directory(org=org, filters=filters).values_list("pk", flat=True)[
+        directory_listing(org=org, filters=filters).values_list("membership_id", flat=True)[
             offset : offset + page_size
         ]
     )

@@ -5,6 +5,7 @@
 {{ value|ago }}                        "3 days ago" (largest unit only)
 {{ note.body|note_markdown }}             sanitised markdown (events.markup, nh3)
 {% delta_badge figure %}                  "+12 %" against the previous period
+{% select_options choices selected %}     the <option>s of a <select>
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from events.markup import render_markdown
@@ -52,3 +55,18 @@ def get_item(mapping, key):
 def delta_badge(figure, suffix: str = ""):
     """Show how `figure` (a `dashboard.Figure`) moved against the previous period."""
     return {"figure": figure, "suffix": suffix}
+
+
+@register.simple_tag
+def select_options(choices, selected) -> SafeString:
+    """`<option>`s for `choices` ((value, label) pairs), `selected` marked.
+
+    One call instead of a `{% for %}` with an `{% if %}` per option: the directory's
+    "attended event" list has 300 of them, and the loop cost ~4 ms a page.
+    """
+    chosen = "" if selected is None else str(selected)
+    options = []
+    for value, label in choices:
+        mark = " selected" if str(value) == chosen else ""
+        options.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped

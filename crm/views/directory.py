@@ -31,6 +31,7 @@ from crm.selectors.directory import (
 )
 from crm.services.tags import tag_add, tag_remove
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
+from crm.views.directory_rows import directory_rows
 from orgs.models import Membership
 
 BULK_MAX = 5000
@@ -127,6 +128,7 @@ class DirectoryView(CrmPageMixin, TemplateView):
             form=form,
             filters=filters,
             page=page,
+            rows=directory_rows(org=self.org, memberships=page.rows),
             notices=notices,
             sort_links=sort_links,
             tags=tags,

@@ -1,0 +1,91 @@
+"""The directory table's rows, made ready to print.
+
+A page shows up to 100 people, each with a link, two shortened texts, three dates in the
+viewer's time zone and two level badges. Done in the template with `{% url %}`,
+`truncatechars` and `date`, that cost ~0.4 ms a row — half of the page's budget. Here
+each value is worked out once in plain Python (the link from one `reverse`, the dates
+from one `localtime`), and the template only prints strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.models import Tag
+from crm.templatetags.crm_tags import ago
+from orgs.models import Organization
+
+PLACEHOLDER_ID = 999_999_999
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    pk: str
+    url: str
+    display: str
+    display_short: str
+    email: str
+    headline_short: str
+    status: str
+    role: str
+    effective_level: str | None
+    level_overridden: bool
+    last_active_iso: str
+    last_active_title: str
+    last_active_ago: str
+    events_attended: int | None
+    joined: str
+    tags: list[Tag]
+    city_short: str
+
+
+def shorten(text: str | None, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis (what `truncatechars` does)."""
+    text = text or ""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def directory_rows(*, org: Organization, memberships: list[Any]) -> list[DirectoryRow]:
+    """`memberships` (from `directory_page`, with the directory's annotations and
+    `tag_list`) as rows of strings."""
+    member_url = reverse(
+        "crm:member-detail", kwargs={"slug": org.slug, "membership_id": PLACEHOLDER_ID}
+    )
+    rows = []
+    m: Any
+    for m in memberships:
+        last_active = _local(m.last_active_at)
+        joined = _local(m.joined_at)
+        rows.append(
+            DirectoryRow(
+                pk=str(m.pk),
+                url=member_url.replace(str(PLACEHOLDER_ID), str(m.pk)),
+                display=m.display,
+                display_short=shorten(m.display, 40),
+                email=m.email,
+                headline_short=shorten(m.headline, 60),
+                status=m.status,
+                role=m.role,
+                effective_level=m.effective_level,
+                level_overridden=m.level_overridden,
+                last_active_iso=last_active.isoformat() if last_active else "",
+                last_active_title=(
+                    f"{last_active.day} {last_active:%b %Y, %H:%M %Z}" if last_active else ""
+                ),
+                last_active_ago=ago(m.last_active_at),
+                events_attended=m.events_attended,
+                joined=f"{joined.day} {joined:%b %Y}" if joined else "",
+                tags=m.tag_list,
+                city_short=shorten(m.city, 24) or "—",
+            )
+        )
+    return rows
