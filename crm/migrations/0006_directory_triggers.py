@@ -26,9 +26,9 @@ LANGUAGE sql AS $$
     SELECT m.id, m.org_id, 0, NULL, now(),
            m.status, m.role, m.user_id IS NOT NULL,
            lower(coalesce(nullif(u.name, ''), nullif(m.name, ''), m.email)),
-           concat_ws(E'\n', u.name, nullif(m.name, u.name), m.email,
-                     CASE WHEN coalesce(ps.profile_visible_to_admins, true)
-                          THEN p.headline END),
+           upper(concat_ws(E'\n', u.name, nullif(m.name, u.name), m.email,
+                           CASE WHEN coalesce(ps.profile_visible_to_admins, true)
+                                THEN p.headline END)),
            CASE WHEN coalesce(ps.profile_visible_to_admins, true)
                 THEN nullif(p.city, '') END,
            CASE WHEN coalesce(ps.profile_visible_to_admins, true)

@@ -154,7 +154,7 @@ class MemberStats(models.Model):
     role = models.CharField(max_length=10, blank=True)
     has_account = models.BooleanField(default=False)
     sort_name = models.TextField(blank=True)  # lower-cased display name
-    search = models.TextField(blank=True)  # name, email and (if shown) headline
+    search = models.TextField(blank=True)  # NAME, EMAIL AND (IF SHOWN) HEADLINE, upper-cased
     city = models.CharField(max_length=100, null=True, blank=True)  # None: none or hidden
     career_stage = models.CharField(max_length=20, blank=True)
     profile_visible = models.BooleanField(default=True)
@@ -163,11 +163,25 @@ class MemberStats(models.Model):
     level_overridden = models.BooleanField(default=False)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # What the directory shows and sorts by: unknown when the member hides attendance.
+    events_shown = models.GeneratedField(
+        expression=models.Case(
+            models.When(attendance_visible=True, then=models.F("events_attended")),
+            default=None,
+        ),
+        output_field=models.PositiveIntegerField(null=True),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name_plural = "member stats"
         indexes = [
-            models.Index(fields=["org", "-events_attended"], name="crm_stats_org_events"),
+            models.Index(
+                models.F("org"),
+                models.F("events_shown").desc(nulls_last=True),
+                models.F("membership"),
+                name="crm_stats_org_events_shown",
+            ),
             models.Index(fields=["org", "sort_name", "membership"], name="crm_stats_org_name"),
             models.Index(fields=["org", "effective_level", "score"], name="crm_stats_org_level"),
             models.Index(fields=["org", "last_active_at"], name="crm_stats_org_active"),

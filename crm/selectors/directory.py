@@ -42,7 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf, Upper
 from django.utils import timezone
 
 from attendance.models import Attendance
@@ -68,7 +68,7 @@ SORT_KEYS = {
     "email": "membership__email",
     "level": "effective_level",  # by rank, most engaged last (`-level` first)
     "last_active": "last_active_at",
-    "events": "events_attended",  # unknown when the member keeps attendance private
+    "events": "events_shown",  # unknown when the member keeps attendance private
     "joined": "membership__joined_at",
     "city": "city",
 }
@@ -212,7 +212,8 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
     if filters.ids:
         parts.always.append(Q(membership_id__in=filters.ids))
     if filters.q:
-        parts.always.append(Q(search__icontains=filters.q))
+        # The column is upper-cased when written; the term by the same Postgres `upper()`.
+        parts.always.append(Q(search__contains=Upper(Value(filters.q))))
     if filters.skill:
         variants = sorted({filters.skill, filters.skill.lower(), filters.skill.capitalize()})
         parts.always.append(
@@ -309,12 +310,6 @@ def sort_order(sort: str, *, through: str = "") -> list:
         expression = Case(
             *[When(**{column(path): lv}, then=Value(rank)) for lv, rank in LEVEL_RANK.items()],
             default=Value(-1),
-            output_field=IntegerField(),
-        )
-    elif key == "events":
-        expression = Case(
-            When(**{column("attendance_visible"): True}, then=F(column(path))),
-            default=None,
             output_field=IntegerField(),
         )
     descending = sort.startswith("-")

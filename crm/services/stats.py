@@ -41,8 +41,8 @@ SELECT crm_directory_sync(ARRAY(SELECT id FROM orgs_membership WHERE org_id = %(
 
 @transaction.atomic
 def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = None) -> int:
-    """Recompute the attendance figures of `membership_ids` in the org; with None, rebuild
-    every row of the org (directory columns too); return how many rows were written."""
+    """Recompute the attendance figures of `membership_ids` in the org (all of its people
+    when None); return how many rows changed."""
     params: dict = {"org": org_id}
     only = ""
     if membership_ids is not None:
@@ -51,15 +51,23 @@ def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = 
             return 0
         only = "AND m.id = ANY(%(ids)s)"
     with connection.cursor() as cursor:
-        if membership_ids is None:
-            cursor.execute(_RESYNC, params)
         cursor.execute(_REFRESH.format(only=only), params)
         return cursor.rowcount
 
 
+@transaction.atomic
+def member_stats_rebuild(*, org_id: int) -> int:
+    """Rebuild every row of the org from the truth: the directory columns (which the
+    triggers keep) and the attendance figures (which the receivers keep)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RESYNC, {"org": org_id})
+    return member_stats_refresh(org_id=org_id)
+
+
 def member_stats_refresh_all() -> int:
-    """Rebuild every org's stats (the nightly job): heals anything a signal missed."""
+    """Rebuild every org's stats (the nightly job): heals anything a signal or a trigger
+    missed."""
     return sum(
-        member_stats_refresh(org_id=org_id)
+        member_stats_rebuild(org_id=org_id)
         for org_id in Organization.objects.values_list("pk", flat=True)
     )

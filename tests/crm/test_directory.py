@@ -228,6 +228,15 @@ def test_sql_and_html_looking_searches_are_plain_text(client_as_admin, org, admi
     assert b"No one matches these filters" in response.content
 
 
+def test_search_ignores_case_in_any_script_and_finds_email_and_headline(
+    client_as_admin, org, admin, people
+):
+    MembershipFactory(org=org, user__name="Élise Ørsted", user__email="elise@fjord.example")
+    assert _names(client_as_admin.get(_url(org), {"q": "éLISE ØR"})) == ["Élise Ørsted"]
+    assert _names(client_as_admin.get(_url(org), {"q": "FJORD.EX"})) == ["Élise Ørsted"]
+    assert _names(client_as_admin.get(_url(org), {"q": "100%"})) == []
+
+
 def test_bulk_add_and_remove_a_tag(client_as_admin, org, admin, people):
     tag = Tag.objects.create(org=org, name="Volunteer")
     ids = [people["alice"].pk, people["bob"].pk]
