@@ -1,6 +1,6 @@
 """Keep `crm_memberstats`' directory columns current with Postgres triggers.
 
-Why triggers and not Django signals: the values come from six tables in four apps, and
+Why triggers and not Django signals: the values come from seven tables in four apps, and
 several of their writers are bulk (`bulk_create`, `QuerySet.update`, `COPY` in imports,
 the Django admin). A statement-level trigger sees every one of them, once per statement,
 with the changed rows in a transition table — so an import that creates 10,000 contacts
@@ -22,7 +22,7 @@ LANGUAGE sql AS $$
         membership_id, org_id, events_attended, last_attended_at, refreshed_at,
         status, role, has_account, sort_name, search, city, career_stage,
         profile_visible, attendance_visible, effective_level, level_overridden, score,
-        last_active_at)
+        last_active_at, tag_ids)
     SELECT m.id, m.org_id, 0, NULL, now(),
            m.status, m.role, m.user_id IS NOT NULL,
            lower(coalesce(nullif(u.name, ''), nullif(m.name, ''), m.email)),
@@ -38,7 +38,9 @@ LANGUAGE sql AS $$
            coalesce(o.level, es.level),
            o.id IS NOT NULL,
            es.score,
-           es.last_active_at
+           es.last_active_at,
+           ARRAY(SELECT mt.tag_id FROM crm_membershiptag mt
+                 WHERE mt.membership_id = m.id ORDER BY mt.tag_id)
     FROM orgs_membership m
     LEFT JOIN accounts_user u ON u.id = m.user_id
     LEFT JOIN accounts_profile p ON p.user_id = m.user_id
@@ -61,16 +63,17 @@ LANGUAGE sql AS $$
         effective_level = EXCLUDED.effective_level,
         level_overridden = EXCLUDED.level_overridden,
         score = EXCLUDED.score,
-        last_active_at = EXCLUDED.last_active_at
+        last_active_at = EXCLUDED.last_active_at,
+        tag_ids = EXCLUDED.tag_ids
     -- An unchanged row is not rewritten (the nightly rebuild touches every row).
     WHERE (s.status, s.role, s.has_account, s.sort_name, s.search, s.city, s.career_stage,
            s.profile_visible, s.attendance_visible, s.effective_level, s.level_overridden,
-           s.score, s.last_active_at)
+           s.score, s.last_active_at, s.tag_ids)
           IS DISTINCT FROM
           (EXCLUDED.status, EXCLUDED.role, EXCLUDED.has_account, EXCLUDED.sort_name,
            EXCLUDED.search, EXCLUDED.city, EXCLUDED.career_stage, EXCLUDED.profile_visible,
            EXCLUDED.attendance_visible, EXCLUDED.effective_level, EXCLUDED.level_overridden,
-           EXCLUDED.score, EXCLUDED.last_active_at)
+           EXCLUDED.score, EXCLUDED.last_active_at, EXCLUDED.tag_ids)
 $$;
 """
 
@@ -129,6 +132,7 @@ TRIGGERS = [
     ("accounts_privacysettings", "crm_directory_on_user_ref", ("INSERT", "UPDATE", "DELETE")),
     ("engagement_engagementscore", "crm_directory_on_membership_ref", ("INSERT", "UPDATE", "DELETE")),
     ("engagement_engagementoverride", "crm_directory_on_membership_ref", ("INSERT", "UPDATE", "DELETE")),
+    ("crm_membershiptag", "crm_directory_on_membership_ref", ("INSERT", "DELETE")),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from orgs.models import Membership, Organization
@@ -127,10 +128,11 @@ class MemberStats(models.Model):
 
     Two writers keep it, and neither is the truth:
 
-    - the *directory columns* (status … last_active_at) are written by Postgres triggers
-      on the tables they come from (memberships, accounts, profiles, privacy settings,
-      engagement scores and overrides), in the same statement as the change, whoever makes
-      it — a service, a bulk update, the Django admin. See `crm/sql/member_directory.sql`;
+    - the *directory columns* (status … tag_ids) are written by Postgres triggers on the
+      tables they come from (memberships, accounts, profiles, privacy settings, engagement
+      scores and overrides, tags), in the same statement as the change, whoever makes it
+      — a service, a bulk update, the Django admin. See
+      `crm/migrations/0006_directory_triggers.py`;
     - the *attendance columns* (`events_attended`, `last_attended_at`) by
       `crm.services.stats.member_stats_refresh`, run from attendance's signals.
 
@@ -163,6 +165,7 @@ class MemberStats(models.Model):
     level_overridden = models.BooleanField(default=False)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    tag_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     # What the directory shows and sorts by: unknown when the member hides attendance.
     events_shown = models.GeneratedField(
         expression=models.Case(

@@ -35,6 +35,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -268,10 +269,7 @@ def _filter_parts(*, org: Organization, filters: DirectoryFilters) -> FilterPart
     if filters.career:
         parts.facets["career"] = Q(career_stage=filters.career)
     if filters.tags:
-        parts.flags["has_tag"] = Exists(
-            MembershipTag.objects.filter(membership=person, tag_id__in=filters.tags)
-        )
-        parts.facets["tag"] = Q(has_tag=True)
+        parts.facets["tag"] = Q(tag_ids__overlap=list(filters.tags))
     return parts
 
 
@@ -332,15 +330,17 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
 
     Each facet is counted with every other filter applied (so picking "At risk" still
     shows how many "Moderate" there are). One query groups the people matching the
-    non-facet filters by level, status and role and by whether each facet filter holds
-    (a few dozen groups at most); every count is then a sum over those groups. A second
-    query counts the tags.
+    non-facet filters by level, status and role (and by whether the career and tag
+    filters hold): a few dozen groups at most, and every count is a sum over them. A
+    second query counts the tags from the read model's `tag_ids`.
     """
     parts = _filter_parts(org=org, filters=filters)
     base = parts.apply(MemberStats.objects.filter(org=org)).filter(*parts.always)
+    grouped = ("level", "status", "role")  # their conditions are checked here, in Python
     holds = {
         f"holds_{facet}": ExpressionWrapper(condition, output_field=BooleanField())
         for facet, condition in parts.facets.items()
+        if facet not in grouped
     }
     groups = list(
         base.annotate(**holds)
@@ -348,6 +348,20 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
         .values(EFFECTIVE_LEVEL, "status", "role", *holds)
         .annotate(n=Count("pk"))
     )
+    chosen = {
+        "level": set(filters.levels) or None,
+        "status": set(filters.statuses) or None,
+        "role": {filters.role} if filters.role else None,
+    }
+    for group in groups:
+        values = {
+            "level": NOT_SCORED if group[EFFECTIVE_LEVEL] is None else group[EFFECTIVE_LEVEL],
+            "status": group["status"],
+            "role": group["role"],
+        }
+        group["value"] = values
+        for facet in grouped:
+            group[f"holds_{facet}"] = chosen[facet] is None or values[facet] in chosen[facet]
 
     def matching(*, leaving_out: str | None = None):
         for group in groups:
@@ -358,23 +372,24 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
         facet: dict.fromkeys(values, 0) for facet, values in FACET_VALUES.items()
     }
     for facet in FACET_VALUES:
-        column = EFFECTIVE_LEVEL if facet == "level" else facet
         for group in matching(leaving_out=facet):
-            value = group[column]
-            key = NOT_SCORED if facet == "level" and value is None else value
+            key = group["value"][facet]
             if key in facets[facet]:
                 facets[facet][key] += group["n"]
-    tag_rows = (
-        MembershipTag.objects.filter(
-            membership_id__in=base.filter(parts.except_facet("tag")).values("membership_id")
-        )
-        .order_by()
-        .values("tag_id")
-        .annotate(n=Count("pk"))
-        .values_list("tag_id", "n")
-    )
-    facets["tag"] = dict(tag_rows)
+    facets["tag"] = _tag_counts(base.filter(parts.except_facet("tag")))
     return {"total": sum(group["n"] for group in matching()), "facets": facets}
+
+
+def _tag_counts(people: QuerySet[MemberStats]) -> dict[int, int]:
+    """How many of `people` carry each tag: one pass over their `tag_ids`."""
+    sql, params = people.order_by().values("tag_ids").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tag, count(*) FROM ({sql}) AS people, unnest(people.tag_ids) AS tag "  # noqa: S608 - Django's own SQL, its values are parameters
+            "GROUP BY tag",
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -456,14 +471,19 @@ def membership_tags(*, membership_ids: list[int]) -> dict[int, list[Tag]]:
 
 def event_choices(*, org: Organization, limit: int = 300) -> list[tuple[int, str]]:
     """(id, "title · date") of the org's latest non-draft events, for "attended event X"
-    (labels cut to 50 characters)."""
+    (labels cut to 50 characters; the date as the database's UTC session shows it)."""
     rows = (
         Event.objects.for_org(org)
         .exclude(status=Event.Status.DRAFT)
         .order_by("-start")
-        .values_list("pk", "title", "start")[:limit]
+        .annotate(
+            day=Func(
+                F("start"), Value("FMDD Mon YYYY"), function="to_char", output_field=CharField()
+            )
+        )
+        .values_list("pk", "title", "day")[:limit]
     )
-    return [(pk, _shorten(f"{title} · {start:%-d %b %Y}")) for pk, title, start in rows]
+    return [(pk, _shorten(f"{title} · {day}")) for pk, title, day in rows]
 
 
 def _shorten(label: str, limit: int = EVENT_LABEL_MAX) -> str:

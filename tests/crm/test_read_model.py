@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from astn.accounts.models import PrivacySettings, Profile, User
 from astn.accounts.services import account_delete, profile_update
-from crm.models import MemberStats
+from crm.models import MembershipTag, MemberStats, Tag
 from crm.selectors.directory import directory_base
 from crm.services.stats import member_stats_refresh_all
+from crm.services.tags import tag_add, tag_remove
 from engagement.models import EngagementScore
 from engagement.services.overrides import override_clear, override_set
 from orgs.models import Membership
@@ -44,6 +45,9 @@ def _expected(org) -> dict[int, dict]:
             "score": m.engagement_score,
             "last_active_at": m.last_active_at,
             "headline_searchable": bool(m.headline),
+            "tag_ids": sorted(
+                MembershipTag.objects.filter(membership=m).values_list("tag_id", flat=True)
+            ),
         }
     return rows
 
@@ -68,6 +72,7 @@ def _stored(org) -> dict[int, dict]:
             "headline_searchable": bool(
                 headline and headline.headline and headline.headline.upper() in s.search
             ),
+            "tag_ids": s.tag_ids,
         }
     return rows
 
@@ -192,3 +197,21 @@ def test_sign_in_does_not_rewrite_rows_but_a_rename_does(org, admin, alice):
     assert _row_version(alice) == before
     User.objects.filter(pk=alice.user_id).update(name="Alice B")
     assert _row_version(alice) != before
+
+
+def test_tags_added_removed_and_deleted(org, admin, alice):
+    bob = MembershipFactory(org=org, user__name="Bob Baker")
+    speaker, host = (
+        Tag.objects.create(org=org, name="Speaker"),
+        Tag.objects.create(org=org, name="Host"),
+    )
+    tag_add(tag=speaker, memberships=[alice, bob], acting_user=admin)
+    tag_add(tag=host, memberships=[alice], acting_user=admin)
+    assert MemberStats.objects.get(membership=alice).tag_ids == sorted([speaker.pk, host.pk])
+    assert_in_step(org)
+    tag_remove(tag=speaker, memberships=[alice])
+    assert MemberStats.objects.get(membership=alice).tag_ids == [host.pk]
+    host.delete()
+    assert MemberStats.objects.get(membership=alice).tag_ids == []
+    assert MemberStats.objects.get(membership=bob).tag_ids == [speaker.pk]
+    assert_in_step(org)
