@@ -339,7 +339,7 @@ def career_chart(*, org: Organization) -> Chart:
     rows = [
         {"label": label, "values": [counts.get(value, 0)]} for value, label in CareerStage.choices
     ]
-    rows.append({"label": "Not given", "values": [counts.get("", 0) + counts.get(None, 0)]})
+    rows.append({"label": "Not given", "values": [counts.get("", 0)]})
     return Chart(
         "career", "Members by career stage", "bar", ["Members"], rows, "No member profiles yet."
     )

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -35,7 +34,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -43,14 +41,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf, Upper
+from django.db.models.functions import Coalesce, NullIf, Upper
 from django.utils import timezone
 
 from attendance.models import Attendance
 from crm.models import Enrollment, MembershipTag, MemberStats, Tag
 from engagement.models import LEVEL_RANK, Level
 from engagement.selectors import memberships_with_engagement
-from events.models import Event
 from orgs.models import Membership, Organization
 from orgs.selectors import distance_km
 
@@ -58,7 +55,6 @@ SEARCH_MAX = 200
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 NEAR_CHOICES_KM = (10, 25, 50, 100)
-EVENT_LABEL_MAX = 50
 STATUS_DEFAULT = (Membership.Status.MEMBER.value, Membership.Status.CONTACT.value)
 NOT_SCORED = "none"
 
@@ -348,7 +344,7 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
         .values(EFFECTIVE_LEVEL, "status", "role", *holds)
         .annotate(n=Count("pk"))
     )
-    chosen = {
+    chosen: dict[str, set[str] | None] = {
         "level": set(filters.levels) or None,
         "status": set(filters.statuses) or None,
         "role": {filters.role} if filters.role else None,
@@ -361,7 +357,8 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
         }
         group["value"] = values
         for facet in grouped:
-            group[f"holds_{facet}"] = chosen[facet] is None or values[facet] in chosen[facet]
+            wanted = chosen[facet]
+            group[f"holds_{facet}"] = wanted is None or values[facet] in wanted
 
     def matching(*, leaving_out: str | None = None):
         for group in groups:
@@ -467,56 +464,3 @@ def membership_tags(*, membership_ids: list[int]) -> dict[int, list[Tag]]:
     for link in links:
         result.setdefault(link.membership_id, []).append(link.tag)
     return result
-
-
-def event_choices(*, org: Organization, limit: int = 300) -> list[tuple[int, str]]:
-    """(id, "title · date") of the org's latest non-draft events, for "attended event X"
-    (labels cut to 50 characters; the date as the database's UTC session shows it)."""
-    rows = (
-        Event.objects.for_org(org)
-        .exclude(status=Event.Status.DRAFT)
-        .order_by("-start")
-        .annotate(
-            day=Func(
-                F("start"), Value("FMDD Mon YYYY"), function="to_char", output_field=CharField()
-            )
-        )
-        .values_list("pk", "title", "day")[:limit]
-    )
-    return [(pk, _shorten(f"{title} · {day}")) for pk, title, day in rows]
-
-
-def _shorten(label: str, limit: int = EVENT_LABEL_MAX) -> str:
-    # `truncatechars` in the template cost ~4 ms for 300 options (it walks every character).
-    return label if len(label) <= limit else f"{label[: limit - 1]}…"
-
-
-def tag_list(*, org: Organization) -> QuerySet[Tag]:
-    return Tag.objects.for_org(org).order_by(Lower("name"))
-
-
-def top_skills(*, org: Organization, limit: int = 40) -> list[str]:
-    """The most common skills among members who show their profile (for the filter's list).
-
-    Cached for ten minutes per org: it unnests every profile's skills.
-    """
-    key = f"crm:top-skills:{org.pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT skill, count(*) AS n
-            FROM orgs_membership m
-            JOIN accounts_profile p ON p.user_id = m.user_id
-            LEFT JOIN accounts_privacysettings s ON s.user_id = m.user_id
-            CROSS JOIN LATERAL unnest(p.skills) AS skill
-            WHERE m.org_id = %s AND COALESCE(s.profile_visible_to_admins, TRUE)
-            GROUP BY skill ORDER BY n DESC, skill LIMIT %s
-            """,
-            [org.pk, limit],
-        )
-        skills = [row[0] for row in cursor.fetchall()]
-    cache.set(key, skills, 600)
-    return skills

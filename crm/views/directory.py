@@ -25,10 +25,8 @@ from crm.selectors.directory import (
     SORT_KEYS,
     DirectoryFilters,
     directory_page,
-    event_choices,
-    tag_list,
-    top_skills,
 )
+from crm.selectors.directory_choices import event_choices, tag_list, top_skills
 from crm.services.tags import tag_add, tag_remove
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from crm.views.directory_rows import directory_rows

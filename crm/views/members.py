@@ -14,7 +14,7 @@ from django.views.generic import TemplateView, View
 from crm import timeline
 from crm.errors import CrmError
 from crm.models import Tag
-from crm.selectors.directory import tag_list
+from crm.selectors.directory_choices import tag_list
 from crm.selectors.members import access_member, member_profile, member_tags
 from crm.services.notes import NOTE_MAX
 from crm.services.tags import tag_add, tag_create, tag_remove
