@@ -30,8 +30,8 @@ def connect() -> None:
             name="crm_member_stats",
             task="crm.tasks.member_stats_refresh_task",
             when=schedule.Cron(minute="30", hour="3"),
-            description="Nightly: rebuild the directory's per-person figures (events "
-            "attended) from attendance, healing anything a signal missed.",
+            description="Nightly: rebuild the directory's read model (MemberStats) from "
+            "the truth, healing anything a signal or a trigger missed.",
         )
     )
     schedule.register(
