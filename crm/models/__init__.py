@@ -11,16 +11,26 @@ Every model here hangs off an `orgs.Membership` (or an org directly) and has a
 
 from crm.models.actions import FollowUp, Invitation, InvitationOptOut
 from crm.models.interests import EventTopicVector, MemberInterestVector
-from crm.models.people import ExportLog, MemberNote, MembershipTag, MemberStats, Tag
+from crm.models.people import (
+    EventStats,
+    ExportLog,
+    MemberActivity,
+    MemberNote,
+    MembershipTag,
+    MemberStats,
+    Tag,
+)
 from crm.models.programs import Enrollment, Program, ProgramSession
 
 __all__ = [
     "Enrollment",
+    "EventStats",
     "EventTopicVector",
     "ExportLog",
     "FollowUp",
     "Invitation",
     "InvitationOptOut",
+    "MemberActivity",
     "MemberInterestVector",
     "MemberNote",
     "MemberStats",

@@ -134,7 +134,8 @@ class MemberStats(models.Model):
       — a service, a bulk update, the Django admin. See
       `crm/migrations/0006_directory_triggers.py`;
     - the *attendance columns* (`events_attended`, `last_attended_at`) by
-      `crm.services.stats.member_stats_refresh`, run from attendance's signals.
+      `crm.services.stats.member_stats_refresh`, run from attendance's and events'
+      signals.
 
     The nightly job rebuilds both from the truth. Joining 20,000 memberships with five
     other tables on every directory view did not fit the 50 ms budget (DESIGN §11); one
@@ -192,3 +193,54 @@ class MemberStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.events_attended} attended"
+
+
+class MemberActivity(models.Model):
+    """When a person was active with the org, for the dashboard's per-period figures.
+
+    Sorted instants on the org's published events: every RSVP's time, the RSVPs going /
+    maybe / waitlisted, the ends of events attended. "RSVPs in a period" and "people
+    active in a period" are then counted by binary search (`width_bucket`) over one row
+    per person instead of every attendance row. Kept with `MemberStats`' attendance
+    columns (`member_stats_refresh`); its own table so the directory's rows stay narrow.
+    """
+
+    membership = models.OneToOneField(
+        Membership, primary_key=True, on_delete=models.CASCADE, related_name="crm_activity"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    rsvp_times = ArrayField(models.DateTimeField(), default=list, blank=True)
+    interested_times = ArrayField(models.DateTimeField(), default=list, blank=True)
+    attended_ends = ArrayField(models.DateTimeField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "member activity"
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {len(self.rsvp_times)} RSVPs"
+
+
+class EventStats(models.Model):
+    """Per-event attendance totals for the dashboard's figures and charts.
+
+    Kept like `MemberStats`' attendance columns (after attendance's signals, rebuilt
+    nightly); a cache, never the truth. The dashboard sums a few hundred of these rows
+    for a period instead of reading every attendance row in it.
+    """
+
+    event = models.OneToOneField(
+        "events.Event", primary_key=True, on_delete=models.CASCADE, related_name="crm_stats"
+    )
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    going = models.PositiveIntegerField(default=0)
+    came = models.PositiveIntegerField(default=0)  # going and attended
+    attended = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_n = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "event stats"
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.came}/{self.going}"

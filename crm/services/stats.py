@@ -1,7 +1,13 @@
-"""`MemberStats`: the directory's per-person figures, recomputed from attendance in SQL.
+"""The dashboard's and directory's roll-ups, recomputed from attendance in SQL.
 
-Set-based (one UPDATE per call), idempotent, safe to run at any time:
-the receivers run it for the people an attendance change touched, the nightly job for
+- `MemberStats`' attendance columns: events attended, last attended;
+- `MemberActivity`: each person's sorted activity instants on the org's published
+  events (RSVP times, interested RSVP times, ends of events attended), which the
+  dashboard counts per period;
+- `EventStats`: per event going, came, attended and ratings.
+
+Set-based (one statement per table per call), idempotent, safe to run at any time: the
+receivers run them for the people and events a change touched, the nightly job for
 every org.
 """
 
@@ -11,10 +17,12 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from attendance.models import Attendance
+from events.models import Event
 from orgs.models import Organization
 
-# Every membership has its row (the directory triggers insert it with the membership), so
-# the attendance figures are an UPDATE: people with no attendance get 0.
+# Every membership has its MemberStats row (the directory triggers insert it with the
+# membership), so the attendance figures are an UPDATE: people with no attendance get 0.
 _REFRESH = """
 UPDATE crm_memberstats s
    SET events_attended = agg.n, last_attended_at = agg.last, refreshed_at = now()
@@ -32,6 +40,98 @@ WHERE s.membership_id = agg.id
   AND (s.events_attended, s.last_attended_at) IS DISTINCT FROM (agg.n, agg.last)
 """
 
+_ACTIVITY_REFRESH = """
+INSERT INTO crm_memberactivity AS s (membership_id, org_id, rsvp_times, interested_times,
+                                     attended_ends)
+SELECT m.id, m.org_id,
+       coalesce(array_agg(a.rsvp_at ORDER BY a.rsvp_at)
+                FILTER (WHERE e.status = %(published)s AND a.rsvp_at IS NOT NULL), '{{}}'),
+       coalesce(array_agg(a.rsvp_at ORDER BY a.rsvp_at)
+                FILTER (WHERE e.status = %(published)s AND a.rsvp_at IS NOT NULL
+                        AND a.rsvp = ANY(%(interested)s)), '{{}}'),
+       coalesce(array_agg(e."end" ORDER BY e."end")
+                FILTER (WHERE e.status = %(published)s AND a.attended), '{{}}')
+FROM orgs_membership m
+LEFT JOIN attendance_attendance a ON a.membership_id = m.id
+LEFT JOIN events_event e ON e.id = a.event_id
+WHERE m.org_id = %(org)s {only}
+GROUP BY m.id
+ORDER BY m.id
+ON CONFLICT (membership_id) DO UPDATE SET
+    rsvp_times = EXCLUDED.rsvp_times,
+    interested_times = EXCLUDED.interested_times,
+    attended_ends = EXCLUDED.attended_ends
+WHERE (s.rsvp_times, s.interested_times, s.attended_ends)
+      IS DISTINCT FROM
+      (EXCLUDED.rsvp_times, EXCLUDED.interested_times, EXCLUDED.attended_ends)
+"""
+
+_EVENT_REFRESH = """
+INSERT INTO crm_eventstats AS s (event_id, org_id, going, came, attended, rating_sum,
+                                 rating_n, refreshed_at)
+SELECT e.id, e.org_id,
+       count(a.id) FILTER (WHERE a.rsvp = %(going)s),
+       count(a.id) FILTER (WHERE a.rsvp = %(going)s AND a.attended),
+       count(a.id) FILTER (WHERE a.attended),
+       coalesce(sum(a.rating), 0),
+       count(a.rating),
+       now()
+FROM events_event e
+LEFT JOIN attendance_attendance a ON a.event_id = e.id
+WHERE e.org_id = %(org)s {only}
+GROUP BY e.id
+ORDER BY e.id
+ON CONFLICT (event_id) DO UPDATE SET
+    going = EXCLUDED.going, came = EXCLUDED.came, attended = EXCLUDED.attended,
+    rating_sum = EXCLUDED.rating_sum, rating_n = EXCLUDED.rating_n,
+    refreshed_at = EXCLUDED.refreshed_at
+WHERE (s.going, s.came, s.attended, s.rating_sum, s.rating_n)
+      IS DISTINCT FROM
+      (EXCLUDED.going, EXCLUDED.came, EXCLUDED.attended, EXCLUDED.rating_sum,
+       EXCLUDED.rating_n)
+"""
+
+
+def _only(ids: Iterable[int] | None, column: str, params: dict) -> str | None:
+    """The SQL restricting a refresh to `ids` ("" for all; None when `ids` is empty)."""
+    if ids is None:
+        return ""
+    params["ids"] = sorted(set(ids))
+    return f"AND {column} = ANY(%(ids)s)" if params["ids"] else None
+
+
+@transaction.atomic
+def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = None) -> int:
+    """Recompute the attendance figures and activity instants of `membership_ids` in the
+    org (all of its people when None); return how many rows changed."""
+    params: dict = {
+        "org": org_id,
+        "published": Event.Status.PUBLISHED.value,
+        "interested": [str(rsvp) for rsvp in Attendance.INTERESTED],
+    }
+    only = _only(membership_ids, "m.id", params)
+    if only is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH.format(only=only), params)
+        changed = cursor.rowcount
+        cursor.execute(_ACTIVITY_REFRESH.format(only=only), params)
+        return changed + cursor.rowcount
+
+
+@transaction.atomic
+def event_stats_refresh(*, org_id: int, event_ids: Iterable[int] | None = None) -> int:
+    """Recompute the per-event totals of `event_ids` in the org (all of its events when
+    None); return how many rows changed."""
+    params: dict = {"org": org_id, "going": Attendance.Rsvp.GOING.value}
+    only = _only(event_ids, "e.id", params)
+    if only is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENT_REFRESH.format(only=only), params)
+        return cursor.rowcount
+
+
 # The directory columns of every membership of the org, from the truth (the triggers'
 # own function, `crm/migrations/0006_directory_triggers.py`).
 _RESYNC = """
@@ -40,28 +140,13 @@ SELECT crm_directory_sync(ARRAY(SELECT id FROM orgs_membership WHERE org_id = %(
 
 
 @transaction.atomic
-def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = None) -> int:
-    """Recompute the attendance figures of `membership_ids` in the org (all of its people
-    when None); return how many rows changed."""
-    params: dict = {"org": org_id}
-    only = ""
-    if membership_ids is not None:
-        params["ids"] = sorted(set(membership_ids))
-        if not params["ids"]:
-            return 0
-        only = "AND m.id = ANY(%(ids)s)"
-    with connection.cursor() as cursor:
-        cursor.execute(_REFRESH.format(only=only), params)
-        return cursor.rowcount
-
-
-@transaction.atomic
 def member_stats_rebuild(*, org_id: int) -> int:
     """Rebuild every row of the org from the truth: the directory columns (which the
-    triggers keep) and the attendance figures (which the receivers keep)."""
+    triggers keep), the attendance figures and the per-event totals (which the
+    receivers keep)."""
     with connection.cursor() as cursor:
         cursor.execute(_RESYNC, {"org": org_id})
-    return member_stats_refresh(org_id=org_id)
+    return member_stats_refresh(org_id=org_id) + event_stats_refresh(org_id=org_id)
 
 
 def member_stats_refresh_all() -> int:

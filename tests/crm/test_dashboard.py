@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.selectors.dashboard import period_get
+from crm.services.stats import member_stats_rebuild
 from engagement.models import EngagementScore
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import EventFactory, PastEventFactory
@@ -54,6 +55,8 @@ def test_figures_compare_with_the_previous_period(client_as_admin, org, admin):
             attended_source="admin",
             rating=4 if index == 0 else None,
         )
+    # Made by factories, past the services: rebuild the roll-ups as the nightly job would.
+    member_stats_rebuild(org_id=org.pk)
     response = client_as_admin.get(_url(org), {"range": "30d"})
     figures = _figures(response)
     # The admin joined now as well; two members joined in the last 30 days, one before.
@@ -155,6 +158,7 @@ def test_cached_figures_refresh_when_attendance_changes(
     start = now - datetime.timedelta(days=3)
     event = PastEventFactory(org=org, start=start, end=start + datetime.timedelta(hours=2))
     attendance = AttendanceFactory(event=event)
+    member_stats_rebuild(org_id=org.pk)  # a factory row: no signal was sent
     assert _figures(client_as_admin.get(_url(org)))["Attendance rate"].value == 0
     with django_capture_on_commit_callbacks(execute=True):
         attended_record(attendance, attended=True, source=Source.ADMIN, actor=admin)
@@ -196,3 +200,45 @@ def test_my_open_follow_ups_are_on_the_dashboard(client_as_admin, org, admin):
     assert "Theo Theirs" not in page
     assert "Dana Done" not in page
     assert "Otto Other" not in page
+
+
+def test_rsvps_cancellations_and_feedback_through_the_services_show_at_once(
+    client_as_admin, org, admin, django_capture_on_commit_callbacks
+):
+    """No rebuild here: every write goes through a service and its after-commit signals
+    keep the dashboard's roll-ups (`MemberStats`, `EventStats`) current."""
+    from attendance.models import Source
+    from attendance.services.answers import attendance_feedback_set
+    from attendance.services.ledger import attended_record
+    from attendance.services.rsvp import rsvp_set
+    from events.services.events import event_cancel
+
+    now = timezone.now()
+    upcoming = EventFactory(org=org, start=now + datetime.timedelta(days=7))
+    other = EventFactory(org=org, start=now + datetime.timedelta(days=9))
+    members = [MembershipFactory(org=org) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for member in members:
+            rsvp_set(event=upcoming, user=member.user, rsvp="going")
+        rsvp_set(event=other, user=members[0].user, rsvp="maybe")
+    figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
+    assert figures["RSVPs"].value == 4
+    assert figures["Active people"].value == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=other, acting_user=admin)
+    figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
+    assert figures["RSVPs"].value == 3  # a cancelled event's RSVPs no longer count
+
+    past = PastEventFactory(
+        org=org,
+        start=now - datetime.timedelta(days=2),
+        end=now - datetime.timedelta(days=2, hours=-2),
+    )
+    went = AttendanceFactory(event=past, membership=members[0], rsvp="going")
+    member_stats_rebuild(org_id=org.pk)  # the one factory row
+    with django_capture_on_commit_callbacks(execute=True):
+        attended_record(went, attended=True, source=Source.ADMIN, actor=admin)
+        attendance_feedback_set(attendance=went, rating=5)
+    figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
+    assert figures["Attendance rate"].value == 100.0
+    assert figures["Average rating"].value == 5.0
