@@ -27,7 +27,6 @@ from django.utils import timezone
 from astn.accounts.models import CareerStage, PrivacySettings, Profile, User
 from attendance.models import Attendance, AttendanceChange, Source
 from crm.models import MemberNote, MembershipTag, Tag
-from crm.services.stats import member_stats_refresh
 from engagement.models import Activity, EngagementOverride, Level
 from events.models import Event
 from orgs.models import Membership, Organization
@@ -195,7 +194,6 @@ def seed_people(*, stdout) -> None:
     count, _rows = _attendance(org, events, people, rng, admin)
     _tags_and_notes(org, people, admin)
     _levels(org, people, admin, now)
-    member_stats_refresh(org_id=org.pk)
     stdout.write(
         f"crm: {len(people)} people, {len(events)} past events, {count} attendance rows, "
         "tags, notes and levels for the Berlin Reading Circle"

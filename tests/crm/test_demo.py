@@ -45,3 +45,14 @@ def test_demo_org_has_a_living_directory_and_dashboard():
     assert not dashboard.context["is_new"]
     figures = {f.label: f.value for f in dashboard.context["figures"]}
     assert figures["Events held"] > 0
+
+    # The charts come from roll-ups the demo must rebuild (it writes attendance in bulk).
+    year = client.get(
+        reverse("crm:dashboard", kwargs={"slug": "berlin-reading-circle"}), {"range": "12m"}
+    )
+    charts = {chart.id: chart for chart in year.context["charts"]}
+    assert len(charts["attendance"].rows) >= 6  # months with attendance
+    assert len(charts["conversion"].rows) >= 2  # event types
+    figures = {f.label: f.value for f in year.context["figures"]}
+    assert figures["Active people"] > 50
+    assert figures["RSVPs"] > 100
