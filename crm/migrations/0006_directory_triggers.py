@@ -17,7 +17,15 @@ from django.db import migrations
 
 SYNC = r"""
 CREATE OR REPLACE FUNCTION crm_directory_sync(ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Lock the people's rows first, in id order. A concurrent writer of the same people
+    -- holds them until it commits; the upsert below is a new statement with a new
+    -- snapshot (READ COMMITTED), so it reads what that writer committed instead of
+    -- overwriting it with values computed before (a lost update: two admins tagging the
+    -- same person at once each kept only their own tag).
+    PERFORM 1 FROM crm_memberstats WHERE membership_id = ANY(ids)
+    ORDER BY membership_id FOR UPDATE;
     INSERT INTO crm_memberstats AS s (
         membership_id, org_id, events_attended, last_attended_at, refreshed_at,
         status, role, has_account, sort_name, search, city, career_stage,
@@ -73,8 +81,8 @@ LANGUAGE sql AS $$
           (EXCLUDED.status, EXCLUDED.role, EXCLUDED.has_account, EXCLUDED.sort_name,
            EXCLUDED.search, EXCLUDED.city, EXCLUDED.career_stage, EXCLUDED.profile_visible,
            EXCLUDED.attendance_visible, EXCLUDED.effective_level, EXCLUDED.level_overridden,
-           EXCLUDED.score, EXCLUDED.last_active_at, EXCLUDED.tag_ids)
-$$;
+           EXCLUDED.score, EXCLUDED.last_active_at, EXCLUDED.tag_ids);
+END $$;
 """
 
 # Each trigger function reads the statement's rows from a transition table named `changed`

@@ -92,6 +92,31 @@ WHERE (s.going, s.came, s.attended, s.rating_sum, s.rating_n)
 """
 
 
+# Before each refresh: make sure the rows exist and lock them in key order. Two refreshes
+# of the same people (two receivers after two commits, or one and the nightly rebuild)
+# then run one after the other, and the second computes with a snapshot taken after the
+# first committed (READ COMMITTED: a new statement, a new snapshot) — never a lost update.
+_LOCK_MEMBERS = """
+INSERT INTO crm_memberactivity (membership_id, org_id, rsvp_times, interested_times,
+                                attended_ends)
+SELECT m.id, m.org_id, '{{}}', '{{}}', '{{}}' FROM orgs_membership m
+WHERE m.org_id = %(org)s {only} ORDER BY m.id
+ON CONFLICT (membership_id) DO NOTHING;
+SELECT 1 FROM crm_memberstats s JOIN crm_memberactivity x USING (membership_id)
+WHERE s.org_id = %(org)s {only_s} ORDER BY s.membership_id FOR UPDATE
+"""
+
+_LOCK_EVENTS = """
+INSERT INTO crm_eventstats (event_id, org_id, going, came, attended, rating_sum, rating_n,
+                            refreshed_at)
+SELECT e.id, e.org_id, 0, 0, 0, 0, 0, now() FROM events_event e
+WHERE e.org_id = %(org)s {only} ORDER BY e.id
+ON CONFLICT (event_id) DO NOTHING;
+SELECT 1 FROM crm_eventstats s WHERE s.org_id = %(org)s {only_s}
+ORDER BY s.event_id FOR UPDATE
+"""
+
+
 def _only(ids: Iterable[int] | None, column: str, params: dict) -> str | None:
     """The SQL restricting a refresh to `ids` ("" for all; None when `ids` is empty)."""
     if ids is None:
@@ -113,6 +138,9 @@ def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = 
     if only is None:
         return 0
     with connection.cursor() as cursor:
+        only_s = only.replace("m.id", "s.membership_id")
+        for statement in _LOCK_MEMBERS.format(only=only, only_s=only_s).split(";"):
+            cursor.execute(statement, params)
         cursor.execute(_REFRESH.format(only=only), params)
         changed = cursor.rowcount
         cursor.execute(_ACTIVITY_REFRESH.format(only=only), params)
@@ -128,6 +156,9 @@ def event_stats_refresh(*, org_id: int, event_ids: Iterable[int] | None = None) 
     if only is None:
         return 0
     with connection.cursor() as cursor:
+        only_s = only.replace("e.id", "s.event_id")
+        for statement in _LOCK_EVENTS.format(only=only, only_s=only_s).split(";"):
+            cursor.execute(statement, params)
         cursor.execute(_EVENT_REFRESH.format(only=only), params)
         return cursor.rowcount
 

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,3 +243,47 @@ def test_rsvps_cancellations_and_feedback_through_the_services_show_at_once(
     figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
     assert figures["Attendance rate"].value == 100.0
     assert figures["Average rating"].value == 5.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waiting_on_a_writer_counts_what_the_writer_committed():
+    """Lost-update guard: a writer holds the person's activity row while it adds an RSVP;
+    a refresh started meanwhile waits for the row and then counts that RSVP. Without the
+    lock-first step the refresh computed from its older snapshot and wrote that over."""
+    import threading
+
+    import psycopg
+
+    from crm.models import MemberActivity
+    from crm.services.stats import member_stats_refresh
+
+    org = OrganizationFactory()
+    member = MembershipFactory(org=org)
+    now = timezone.now()
+    first, second = (EventFactory(org=org, start=now + datetime.timedelta(days=d)) for d in (5, 6))
+    AttendanceFactory(event=first, membership=member, rsvp="going", rsvp_at=now)
+    member_stats_refresh(org_id=org.pk, membership_ids=[member.pk])
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as writer:
+        writer.execute(
+            "SELECT 1 FROM crm_memberactivity WHERE membership_id = %s FOR UPDATE", [member.pk]
+        )
+        refresh = threading.Thread(
+            target=lambda: (
+                member_stats_refresh(org_id=org.pk, membership_ids=[member.pk]),
+                connection.close(),
+            )
+        )
+        refresh.start()
+        refresh.join(timeout=1)  # it is waiting for the writer's lock
+        writer.execute(
+            "INSERT INTO attendance_attendance (event_id, membership_id, rsvp, rsvp_at,"
+            " rsvp_source, attended_source, prompt_count, feedback, created_at, updated_at)"
+            " VALUES (%s, %s, 'going', now(), 'self', '', 0, '', now(), now())",
+            [second.pk, member.pk],
+        )
+        writer.commit()
+    refresh.join(timeout=30)
+    assert len(MemberActivity.objects.get(membership=member).interested_times) == 2

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from astn.accounts.models import PrivacySettings, Profile, User
@@ -215,3 +216,31 @@ def test_tags_added_removed_and_deleted(org, admin, alice):
     assert MemberStats.objects.get(membership=alice).tag_ids == []
     assert MemberStats.objects.get(membership=bob).tag_ids == [speaker.pk]
     assert_in_step(org)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_the_read_model_in_step_without_deadlocks():
+    """Two admins tagging overlapping people while engagement rescored them all: each
+    statement's trigger upserts its rows in id order, so the writers queue, never
+    deadlock, and the read model ends equal to the truth."""
+    from tests.concurrency import race
+    from tests.factories.accounts import UserFactory
+    from tests.factories.orgs import OrganizationFactory
+
+    org = OrganizationFactory()
+    admin = UserFactory()
+    people = [MembershipFactory(org=org) for _ in range(40)]
+    EngagementScore.objects.bulk_create(
+        EngagementScore(org=org, membership=m, level="new", score=5, rules_level="new")
+        for m in people
+    )
+    first, second = Tag.objects.create(org=org, name="A"), Tag.objects.create(org=org, name="B")
+    for _ in range(3):
+        results = race(
+            lambda: tag_add(tag=first, memberships=people, acting_user=admin),
+            lambda: tag_add(tag=second, memberships=people[::-1], acting_user=admin),
+            lambda: EngagementScore.objects.filter(org=org).update(score=F("score") + 1),
+            lambda: tag_remove(tag=first, memberships=people[::2]),
+        )
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert_in_step(org)
