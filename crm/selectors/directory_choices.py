@@ -28,12 +28,14 @@ def event_choices(*, org: Organization, limit: int = 300) -> list[tuple[int, str
         )
         .values_list("pk", "title", "day")[:limit]
     )
-    return [(pk, _shorten(f"{title} · {day}")) for pk, title, day in rows]
+    return [(pk, shorten(f"{title} · {day}")) for pk, title, day in rows]
 
 
-def _shorten(label: str, limit: int = EVENT_LABEL_MAX) -> str:
-    # `truncatechars` in the template cost ~4 ms for 300 options (it walks every character).
-    return label if len(label) <= limit else f"{label[: limit - 1]}…"
+def shorten(text: str | None, limit: int = EVENT_LABEL_MAX) -> str:
+    """`text` cut to `limit` characters with an ellipsis, as `truncatechars` does (which
+    walks every character: ~4 ms for 300 labels)."""
+    text = text or ""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def tag_list(*, org: Organization) -> QuerySet[Tag]:

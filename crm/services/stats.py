@@ -125,6 +125,24 @@ def _only(ids: Iterable[int] | None, column: str, params: dict) -> str | None:
     return f"AND {column} = ANY(%(ids)s)" if params["ids"] else None
 
 
+def _locked_refresh(
+    *, ids: Iterable[int] | None, key: str, locked_key: str, params: dict, lock: str, writes
+) -> int:
+    """Restrict to `ids` (all when None), lock the rows (`lock`), then run `writes`;
+    return how many rows they changed."""
+    only = _only(ids, key, params)
+    if only is None:
+        return 0
+    changed = 0
+    with connection.cursor() as cursor:
+        for statement in lock.format(only=only, only_s=only.replace(key, locked_key)).split(";"):
+            cursor.execute(statement, params)
+        for write in writes:
+            cursor.execute(write.format(only=only), params)
+            changed += cursor.rowcount
+    return changed
+
+
 @transaction.atomic
 def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = None) -> int:
     """Recompute the attendance figures and activity instants of `membership_ids` in the
@@ -134,33 +152,28 @@ def member_stats_refresh(*, org_id: int, membership_ids: Iterable[int] | None = 
         "published": Event.Status.PUBLISHED.value,
         "interested": [str(rsvp) for rsvp in Attendance.INTERESTED],
     }
-    only = _only(membership_ids, "m.id", params)
-    if only is None:
-        return 0
-    with connection.cursor() as cursor:
-        only_s = only.replace("m.id", "s.membership_id")
-        for statement in _LOCK_MEMBERS.format(only=only, only_s=only_s).split(";"):
-            cursor.execute(statement, params)
-        cursor.execute(_REFRESH.format(only=only), params)
-        changed = cursor.rowcount
-        cursor.execute(_ACTIVITY_REFRESH.format(only=only), params)
-        return changed + cursor.rowcount
+    return _locked_refresh(
+        ids=membership_ids,
+        key="m.id",
+        locked_key="s.membership_id",
+        params=params,
+        lock=_LOCK_MEMBERS,
+        writes=(_REFRESH, _ACTIVITY_REFRESH),
+    )
 
 
 @transaction.atomic
 def event_stats_refresh(*, org_id: int, event_ids: Iterable[int] | None = None) -> int:
     """Recompute the per-event totals of `event_ids` in the org (all of its events when
     None); return how many rows changed."""
-    params: dict = {"org": org_id, "going": Attendance.Rsvp.GOING.value}
-    only = _only(event_ids, "e.id", params)
-    if only is None:
-        return 0
-    with connection.cursor() as cursor:
-        only_s = only.replace("e.id", "s.event_id")
-        for statement in _LOCK_EVENTS.format(only=only, only_s=only_s).split(";"):
-            cursor.execute(statement, params)
-        cursor.execute(_EVENT_REFRESH.format(only=only), params)
-        return cursor.rowcount
+    return _locked_refresh(
+        ids=event_ids,
+        key="e.id",
+        locked_key="s.event_id",
+        params={"org": org_id, "going": Attendance.Rsvp.GOING.value},
+        lock=_LOCK_EVENTS,
+        writes=(_EVENT_REFRESH,),
+    )
 
 
 # The directory columns of every membership of the org, from the truth (the triggers'

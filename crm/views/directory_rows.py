@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Tag
+from crm.selectors.directory_choices import shorten
 from crm.templatetags.crm_tags import ago
 from orgs.models import Organization
 
@@ -42,12 +43,6 @@ class DirectoryRow:
     joined: str
     tags: list[Tag]
     city_short: str
-
-
-def shorten(text: str | None, limit: int) -> str:
-    """`text` cut to `limit` characters with an ellipsis (what `truncatechars` does)."""
-    text = text or ""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _local(value: datetime | None) -> datetime | None:
