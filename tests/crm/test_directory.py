@@ -226,13 +226,16 @@ def test_sql_and_html_looking_searches_are_plain_text(client_as_admin, org, admi
     assert b"<script>alert(1)</script>" not in response.content
     assert _names(response) == []
     assert b"No one matches these filters" in response.content
+    assert b"No one match " not in response.content  # the summary line agrees too
 
 
 def test_search_ignores_case_in_any_script_and_finds_email_and_headline(
     client_as_admin, org, admin, people
 ):
     MembershipFactory(org=org, user__name="Élise Ørsted", user__email="elise@fjord.example")
-    assert _names(client_as_admin.get(_url(org), {"q": "éLISE ØR"})) == ["Élise Ørsted"]
+    found = client_as_admin.get(_url(org), {"q": "éLISE ØR"})
+    assert _names(found) == ["Élise Ørsted"]
+    assert b"person matches these filters" in found.content
     assert _names(client_as_admin.get(_url(org), {"q": "FJORD.EX"})) == ["Élise Ørsted"]
     assert _names(client_as_admin.get(_url(org), {"q": "100%"})) == []
 
