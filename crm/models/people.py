@@ -198,26 +198,28 @@ class MemberStats(models.Model):
 class MemberActivity(models.Model):
     """When a person was active with the org, for the dashboard's per-period figures.
 
-    Sorted instants on the org's published events: every RSVP's time, the RSVPs going /
-    maybe / waitlisted, the ends of events attended. "RSVPs in a period" and "people
-    active in a period" are then counted by binary search (`width_bucket`) over one row
-    per person instead of every attendance row. Kept with `MemberStats`' attendance
-    columns (`member_stats_refresh`); its own table so the directory's rows stay narrow.
+    Sorted instants on the org's published events: `active_times` holds when the person
+    RSVPed and when the events they attended ended (one array, so "active in a period" is
+    two binary searches, not four: an RSVP's time is when it was made, never in the
+    future, so both kinds are counted up to the period's past end); `interested_times`
+    the RSVPs going / maybe / waitlisted. "RSVPs in a period" and "people active in a
+    period" are then counted by binary search (`width_bucket`) over one row per person
+    instead of every attendance row. Kept with `MemberStats`' attendance columns
+    (`member_stats_refresh`); its own table so the directory's rows stay narrow.
     """
 
     membership = models.OneToOneField(
         Membership, primary_key=True, on_delete=models.CASCADE, related_name="crm_activity"
     )
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    rsvp_times = ArrayField(models.DateTimeField(), default=list, blank=True)
+    active_times = ArrayField(models.DateTimeField(), default=list, blank=True)
     interested_times = ArrayField(models.DateTimeField(), default=list, blank=True)
-    attended_ends = ArrayField(models.DateTimeField(), default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "member activity"
 
     def __str__(self) -> str:
-        return f"{self.membership_id}: {len(self.rsvp_times)} RSVPs"
+        return f"{self.membership_id}: {len(self.interested_times)} RSVPs"
 
 
 class EventStats(models.Model):

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models import Aggregate, Case, Count, DateField, F, Q, QuerySet, Sum, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
 from crm.models import EventStats, MemberStats
-from crm.selectors.directory import with_engagement
 from engagement.models import Level
 from engagement.selectors import LEVEL_ORDER
 from events.models import Event
@@ -278,7 +278,8 @@ def _event_figures(*, org: Organization, windows: dict[str, Window], now: dateti
 # Per period: RSVPs made in it, and people active in it (attended an event that ended in
 # it, or RSVPed in it). `width_bucket(t, sorted)` is how many of the sorted instants are
 # <= t, by binary search; the instants in [start, end) are the difference at end and at
-# start, each less a microsecond.
+# start, each less a microsecond. Active instants are counted up to the period's past
+# end: an RSVP's time is never in the future, an event attended may end after now.
 _PEOPLE_FIGURES = """
 SELECT {columns} FROM crm_memberactivity WHERE org_id = %(org)s
 """
@@ -297,15 +298,12 @@ def _people_figures(*, org: Organization, windows: dict[str, Window], now: datet
         params[f"{name}_start"] = (start or datetime.min.replace(tzinfo=UTC) + _TICK) - _TICK
         params[f"{name}_end"] = end - _TICK
         params[f"{name}_past"] = min(end, now) - _TICK
-
-        def count(column: str, until: str, name=name) -> str:
-            return _IN_PERIOD.format(start=f"{name}_start", end=f"{name}_{until}", column=column)
-
-        columns.append(f"coalesce(sum({count('interested_times', 'end')}), 0) AS rsvps_{name}")
-        columns.append(
-            f"count(*) FILTER (WHERE {count('attended_ends', 'past')} > 0"
-            f" OR {count('rsvp_times', 'end')} > 0) AS active_{name}"
+        rsvps = _IN_PERIOD.format(
+            start=f"{name}_start", end=f"{name}_end", column="interested_times"
         )
+        active = _IN_PERIOD.format(start=f"{name}_start", end=f"{name}_past", column="active_times")
+        columns.append(f"coalesce(sum({rsvps}), 0) AS rsvps_{name}")
+        columns.append(f"count(*) FILTER (WHERE {active} > 0) AS active_{name}")
     with connection.cursor() as cursor:
         cursor.execute(_PEOPLE_FIGURES.format(columns=", ".join(columns)), params)
         row = cursor.fetchone()
@@ -313,16 +311,39 @@ def _people_figures(*, org: Organization, windows: dict[str, Window], now: datet
     return {key: int(value) for key, value in zip(names, row, strict=True)}
 
 
-def level_counts(*, org: Organization) -> dict[str | None, int]:
-    """People (members and contacts) per effective level, from the directory's read model."""
-    return dict(
+@dataclass(frozen=True)
+class PeopleCounts:
+    levels: dict[str | None, int]  # people (members and contacts) per effective level
+    careers: dict[str, int]  # members with a visible profile per career stage
+
+
+def people_counts(*, org: Organization) -> PeopleCounts:
+    """People per effective level and members per career stage, from the directory's read
+    model in one pass (grouped by both; a few dozen rows summed here)."""
+    career = Case(
+        When(
+            status=Membership.Status.MEMBER,
+            has_account=True,
+            profile_visible=True,
+            then=F("career_stage"),
+        ),
+        default=None,
+    )
+    rows = (
         MemberStats.objects.filter(org=org)
         .exclude(status=Membership.Status.LEFT)
         .order_by()
-        .values_list("effective_level")
+        .values(level=F("effective_level"), career=career)
         .annotate(n=Count("pk"))
-        .values_list("effective_level", "n")
+        .values_list("level", "career", "n")
     )
+    levels: dict[str | None, int] = {}
+    careers: dict[str, int] = {}
+    for level, stage, n in rows:
+        levels[level] = levels.get(level, 0) + n
+        if stage is not None:
+            careers[stage] = careers.get(stage, 0) + n
+    return PeopleCounts(levels, careers)
 
 
 def level_chart(*, counts: dict[str | None, int], directory_url: str) -> Chart:
@@ -342,16 +363,7 @@ def level_chart(*, counts: dict[str | None, int], directory_url: str) -> Chart:
     )
 
 
-def career_chart(*, org: Organization) -> Chart:
-    counts = dict(
-        MemberStats.objects.filter(
-            org=org, status=Membership.Status.MEMBER, has_account=True, profile_visible=True
-        )
-        .order_by()
-        .values_list("career_stage")
-        .annotate(n=Count("pk"))
-        .values_list("career_stage", "n")
-    )
+def career_chart(*, counts: dict[str, int]) -> Chart:
     rows = [
         {"label": label, "values": [counts.get(value, 0)]} for value, label in CareerStage.choices
     ]
@@ -370,25 +382,26 @@ def _attendance_chart(*, org: Organization, period: Period) -> Chart:
     now = timezone.now()
     start = period.start or now - timedelta(days=730)
     start = max(start, period.end - timedelta(days=730))
-    # Per event from `EventStats`, then put in months here, in the viewer's zone.
-    attended = (
+    # Per event from `EventStats`, summed per month of the event's start in the viewer's
+    # zone (Django's Trunc uses the active time zone).
+    months = (
         EventStats.objects.filter(org=org, attended__gt=0)
         .filter(_in("event__start", start, min(period.end, now)))
-        .values_list("event__start", "attended")
+        .annotate(month=TruncMonth("event__start", output_field=DateField()))
+        .values("month")
+        .annotate(people=Sum("attended"), events=Count("pk"))
+        .order_by("month")
+        .values_list("month", "people", "events")
     )
-    zone = timezone.get_current_timezone()
-    months: dict[date, list[int]] = {}
-    for event_start, count in attended:
-        local = event_start.astimezone(zone)
-        month = months.setdefault(local.date().replace(day=1), [0, 0])
-        month[0] += count
-        month[1] += 1
     return Chart(
         "attendance",
         "Attendance per month",
         "bar",
         ["People attended", "Events"],
-        [{"label": f"{month:%b %Y}", "values": values} for month, values in sorted(months.items())],
+        [
+            {"label": f"{month:%b %Y}", "values": [people, events]}
+            for month, people, events in months
+        ],
         "No recorded attendance in this period.",
     )
 
@@ -445,8 +458,14 @@ def recent_imports(*, org: Organization, limit: int = 5) -> list[AttendanceImpor
 
 
 @dataclass(frozen=True)
+class AtRisk:
+    membership: Membership
+    score: int | None
+
+
+@dataclass(frozen=True)
 class Attention:
-    at_risk: list[Membership]
+    at_risk: list[AtRisk]
     at_risk_total: int
     conflicts: list[AttendanceChange]
     conflict_total: int
@@ -456,18 +475,14 @@ class Attention:
 def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Attention:
     """People who need an admin: at risk, conflicts to settle, attendance still unknown."""
     # The lowest scores first, by the read model's (org, level, score) index.
-    at_risk_ids = list(
+    scores = dict(
         MemberStats.objects.filter(org=org, effective_level=Level.AT_RISK)
         .exclude(status=Membership.Status.LEFT)
         .order_by(F("score").asc(nulls_last=True), "membership_id")
-        .values_list("membership_id", flat=True)[:limit]
+        .values_list("membership_id", "score")[:limit]
     )
-    at_risk = {
-        m.pk: m
-        for m in with_engagement(
-            Membership.objects.for_org(org).filter(pk__in=at_risk_ids)
-        ).select_related("user")
-    }
+    people = Membership.objects.for_org(org).filter(pk__in=scores).select_related("user")
+    by_id = {m.pk: m for m in people}
     conflicts = AttendanceChange.objects.for_org(org).open_conflicts()
     now = timezone.now()
     # The events first (a few dozen, by index), then their attendance by event: as one
@@ -481,7 +496,7 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
         event_id__in=recent_events, rsvp=Attendance.Rsvp.GOING, attended__isnull=True
     ).count()
     return Attention(
-        at_risk=[at_risk[pk] for pk in at_risk_ids if pk in at_risk],
+        at_risk=[AtRisk(by_id[pk], score) for pk, score in scores.items() if pk in by_id],
         at_risk_total=at_risk_total,
         conflicts=list(
             conflicts.select_related("attendance__event", "attendance__membership__user").order_by(

@@ -2,7 +2,7 @@
 
 - `MemberStats`' attendance columns: events attended, last attended;
 - `MemberActivity`: each person's sorted activity instants on the org's published
-  events (RSVP times, interested RSVP times, ends of events attended), which the
+  events (RSVP times and ends of events attended; interested RSVP times), which the
   dashboard counts per period;
 - `EventStats`: per event going, came, attended and ratings.
 
@@ -40,30 +40,30 @@ WHERE s.membership_id = agg.id
   AND (s.events_attended, s.last_attended_at) IS DISTINCT FROM (agg.n, agg.last)
 """
 
+# Per person: when they RSVPed and when the events they attended ended, in one sorted
+# array (`active_times`), and the times of their RSVPs going / maybe / waitlisted.
 _ACTIVITY_REFRESH = """
-INSERT INTO crm_memberactivity AS s (membership_id, org_id, rsvp_times, interested_times,
-                                     attended_ends)
+INSERT INTO crm_memberactivity AS s (membership_id, org_id, active_times, interested_times)
 SELECT m.id, m.org_id,
-       coalesce(array_agg(a.rsvp_at ORDER BY a.rsvp_at)
-                FILTER (WHERE e.status = %(published)s AND a.rsvp_at IS NOT NULL), '{{}}'),
-       coalesce(array_agg(a.rsvp_at ORDER BY a.rsvp_at)
-                FILTER (WHERE e.status = %(published)s AND a.rsvp_at IS NOT NULL
-                        AND a.rsvp = ANY(%(interested)s)), '{{}}'),
-       coalesce(array_agg(e."end" ORDER BY e."end")
-                FILTER (WHERE e.status = %(published)s AND a.attended), '{{}}')
+       coalesce(array_agg(v.t ORDER BY v.t)
+                FILTER (WHERE e.status = %(published)s AND v.t IS NOT NULL), '{{}}'),
+       coalesce(array_agg(v.t ORDER BY v.t)
+                FILTER (WHERE e.status = %(published)s AND v.t IS NOT NULL
+                        AND v.interested), '{{}}')
 FROM orgs_membership m
 LEFT JOIN attendance_attendance a ON a.membership_id = m.id
 LEFT JOIN events_event e ON e.id = a.event_id
+LEFT JOIN LATERAL (VALUES (a.rsvp_at, a.rsvp = ANY(%(interested)s)),
+                          (CASE WHEN a.attended THEN e."end" END, false)) v(t, interested)
+       ON true
 WHERE m.org_id = %(org)s {only}
 GROUP BY m.id
 ORDER BY m.id
 ON CONFLICT (membership_id) DO UPDATE SET
-    rsvp_times = EXCLUDED.rsvp_times,
-    interested_times = EXCLUDED.interested_times,
-    attended_ends = EXCLUDED.attended_ends
-WHERE (s.rsvp_times, s.interested_times, s.attended_ends)
-      IS DISTINCT FROM
-      (EXCLUDED.rsvp_times, EXCLUDED.interested_times, EXCLUDED.attended_ends)
+    active_times = EXCLUDED.active_times,
+    interested_times = EXCLUDED.interested_times
+WHERE (s.active_times, s.interested_times)
+      IS DISTINCT FROM (EXCLUDED.active_times, EXCLUDED.interested_times)
 """
 
 _EVENT_REFRESH = """
@@ -97,9 +97,8 @@ WHERE (s.going, s.came, s.attended, s.rating_sum, s.rating_n)
 # then run one after the other, and the second computes with a snapshot taken after the
 # first committed (READ COMMITTED: a new statement, a new snapshot) — never a lost update.
 _LOCK_MEMBERS = """
-INSERT INTO crm_memberactivity (membership_id, org_id, rsvp_times, interested_times,
-                                attended_ends)
-SELECT m.id, m.org_id, '{{}}', '{{}}', '{{}}' FROM orgs_membership m
+INSERT INTO crm_memberactivity (membership_id, org_id, active_times, interested_times)
+SELECT m.id, m.org_id, '{{}}', '{{}}' FROM orgs_membership m
 WHERE m.org_id = %(org)s {only} ORDER BY m.id
 ON CONFLICT (membership_id) DO NOTHING;
 SELECT 1 FROM crm_memberstats s JOIN crm_memberactivity x USING (membership_id)

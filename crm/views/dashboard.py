@@ -53,12 +53,12 @@ class DashboardView(CrmPageMixin, TemplateView):
             or _url("attendance:import-list", slug=org.slug),
             "engagement": _url("engagement:admin", slug=org.slug),
         }
-        levels = selectors.level_counts(org=org)
+        people = selectors.people_counts(org=org)
         charts = [
-            selectors.level_chart(counts=levels, directory_url=directory),
+            selectors.level_chart(counts=people.levels, directory_url=directory),
             selectors.attendance_chart(org=org, period=period),
             selectors.conversion_chart(org=org, period=period),
-            selectors.career_chart(org=org),
+            selectors.career_chart(counts=people.careers),
         ]
         context.update(
             period=period,
@@ -72,7 +72,7 @@ class DashboardView(CrmPageMixin, TemplateView):
             charts_json={chart.id: chart.as_json() for chart in charts},
             upcoming=selectors.upcoming_events(org=org),
             imports=selectors.recent_imports(org=org),
-            attention=selectors.attention(org=org, at_risk_total=levels.get("at_risk", 0)),
+            attention=selectors.attention(org=org, at_risk_total=people.levels.get("at_risk", 0)),
             followups=open_followups_for_admin(org=org, user=self.request.user, limit=5),
             followups_url=_url("crm:followup-list", slug=org.slug),
             links=links,

@@ -72,6 +72,38 @@ def test_figures_compare_with_the_previous_period(client_as_admin, org, admin):
     assert not response.context["is_new"]
 
 
+def test_active_people_count_rsvps_when_made_and_attendance_when_the_event_ended(
+    client_as_admin, org, admin
+):
+    """ "Active in a period": RSVPed in it, or attended an event that ended in it (up to
+    now — an event still running counts once it has ended)."""
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+
+    def went(member, *, rsvp_days_ago, end):
+        event = PastEventFactory(org=org, start=end - datetime.timedelta(hours=2), end=end)
+        AttendanceFactory(
+            event=event,
+            membership=member,
+            rsvp="going",
+            rsvp_at=now - rsvp_days_ago * day,
+            attended=True,
+            attended_source="admin",
+        )
+
+    earlier, lately, running = (MembershipFactory(org=org) for _ in range(3))
+    MembershipFactory(org=org)  # never RSVPed or attended
+    went(earlier, rsvp_days_ago=40, end=now - 35 * day)  # all in the previous 30 days
+    went(lately, rsvp_days_ago=40, end=now - 5 * day)  # RSVPed before, attended now
+    went(running, rsvp_days_ago=40, end=now + datetime.timedelta(hours=1))  # not ended
+    member_stats_rebuild(org_id=org.pk)
+
+    figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
+
+    assert (figures["Active people"].value, figures["Active people"].previous) == (1, 3)
+    assert (figures["RSVPs"].value, figures["RSVPs"].previous) == (0, 3)
+
+
 def test_charts_have_tables_and_the_level_chart_links_to_the_directory(client_as_admin, org, admin):
     at_risk = MembershipFactory(org=org)
     EngagementScore.objects.create(
