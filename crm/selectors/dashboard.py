@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, DateField, F, Q, QuerySet, Sum, When
+from django.db.models import Aggregate, Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -319,31 +319,21 @@ class PeopleCounts:
 
 def people_counts(*, org: Organization) -> PeopleCounts:
     """People per effective level and members per career stage, from the directory's read
-    model in one pass (grouped by both; a few dozen rows summed here)."""
-    career = Case(
-        When(
-            status=Membership.Status.MEMBER,
-            has_account=True,
-            profile_visible=True,
-            then=F("career_stage"),
-        ),
-        default=None,
+    model (two index-only scans of its partial count indexes)."""
+    stats = MemberStats.objects.filter(org=org).order_by()
+    levels = (
+        stats.exclude(status=Membership.Status.LEFT)
+        .values_list("effective_level")
+        .annotate(n=Count("*"))
+        .values_list("effective_level", "n")
     )
-    rows = (
-        MemberStats.objects.filter(org=org)
-        .exclude(status=Membership.Status.LEFT)
-        .order_by()
-        .values(level=F("effective_level"), career=career)
-        .annotate(n=Count("pk"))
-        .values_list("level", "career", "n")
+    careers = (
+        stats.filter(status=Membership.Status.MEMBER, has_account=True, profile_visible=True)
+        .values_list("career_stage")
+        .annotate(n=Count("*"))
+        .values_list("career_stage", "n")
     )
-    levels: dict[str | None, int] = {}
-    careers: dict[str, int] = {}
-    for level, stage, n in rows:
-        levels[level] = levels.get(level, 0) + n
-        if stage is not None:
-            careers[stage] = careers.get(stage, 0) + n
-    return PeopleCounts(levels, careers)
+    return PeopleCounts(dict(levels), dict(careers))
 
 
 def level_chart(*, counts: dict[str | None, int], directory_url: str) -> Chart:
