@@ -257,7 +257,7 @@ def main() -> int:
             "dashboard 12 months": reverse("crm:dashboard", kwargs={"slug": org.slug})
             + "?range=12m",
         }
-        from crm.selectors.dashboard import dashboard_cache_bump
+        from crm.selectors.dashboard_activity import dashboard_cache_bump
 
         # The dashboard caches its attendance figures for ten minutes; the first admin
         # after that (or after any attendance change) waits for the cold figure.

@@ -5,7 +5,7 @@ stale."""
 from __future__ import annotations
 
 from attendance.models import Attendance
-from crm.selectors.dashboard import dashboard_cache_bump
+from crm.selectors.dashboard_activity import dashboard_cache_bump
 from crm.services.stats import event_stats_refresh, member_stats_refresh
 from events.models import Event
 

@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, models
-from django.db.models import Aggregate, Count, DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import models
+from django.db.models import Aggregate, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
-from crm.models import EventStats, MemberStats
+from crm.models import MemberStats
+from crm.selectors.dashboard_activity import Activity, windows_of
 from engagement.models import Level
 from engagement.selectors import LEVEL_ORDER
 from events.models import Event
@@ -34,35 +33,6 @@ RANGES = {
 }
 DEFAULT_RANGE = "90d"
 CUSTOM_MAX_DAYS = 366 * 10
-
-
-# The attendance aggregates scan a year or more of attendance rows (300,000 in the
-# benchmark): they are cached per org and period for ten minutes, and every attendance
-# change or import bumps the org's version (crm.receivers), so a change shows at once.
-CACHE_SECONDS = 600
-
-
-def _version_key(org_id: int) -> str:
-    return f"crm:dashboard:version:{org_id}"
-
-
-def dashboard_cache_bump(*, org_id: int) -> None:
-    """Make the org's cached dashboard figures stale (after attendance changed)."""
-    try:
-        cache.incr(_version_key(org_id))
-    except ValueError:
-        cache.set(_version_key(org_id), 2, None)
-
-
-def _cached(org: Organization, period: Period, name: str, compute):
-    version = cache.get_or_set(_version_key(org.pk), 1, None)
-    span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}" if period.key == "custom" else period.key
-    key = f"crm:dashboard:{org.pk}:{version}:{name}:{span}:{timezone.get_current_timezone_name()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
 
 
 @dataclass(frozen=True)
@@ -151,23 +121,14 @@ def _in(field: str, start: datetime | None, end: datetime | None) -> Q:
     return condition
 
 
-Window = tuple[datetime | None, datetime]
-
-
-def _windows(period: Period) -> dict[str, Window]:
-    windows: dict[str, Window] = {"cur": (period.start, period.end)}
-    if period.previous_end is not None:
-        windows["prev"] = (period.previous_start, period.previous_end)
-    return windows
-
-
 def _rate(numerator, denominator) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
-    """Return the headline figures of `org` for `period` (three queries)."""
-    windows = _windows(period)
+def dashboard_figures(*, org: Organization, period: Period, activity: Activity) -> list[Figure]:
+    """The headline figures of `org` for `period`: people and events from two queries,
+    the rest from the period's `activity`."""
+    windows = windows_of(period)
     members = Membership.objects.for_org(org)
     m_aggs: dict[str, Aggregate] = {}
     for name, (start, end) in windows.items():
@@ -186,16 +147,7 @@ def dashboard_figures(*, org: Organization, period: Period) -> list[Figure]:
             for name, (start, end) in windows.items()
         }
     )
-
-    now = timezone.now()
-
-    def attendance_figures() -> dict[str, Any]:
-        out = _event_figures(org=org, windows=windows, now=now)
-        out.update(_people_figures(org=org, windows=windows, now=now))
-        return out
-
-    a = _cached(org, period, "figures", attendance_figures)
-
+    a = activity.totals
     totals = {**m, **e, **a}
 
     def pair(prefix: str) -> tuple[Any, Any]:
@@ -255,76 +207,6 @@ class Chart:
         }
 
 
-def _event_figures(*, org: Organization, windows: dict[str, Window], now: datetime) -> dict:
-    """Going, attended and ratings per period: sums of `EventStats` over the org's
-    published events that ended in it (a few hundred rows, not every attendance row)."""
-    aggregates: dict[str, Aggregate] = {}
-    for name, (start, end) in windows.items():
-        ended = _in("event__end", start, min(end, now))
-        for figure in ("going", "came", "rating_sum", "rating_n"):
-            aggregates[f"{figure}_{name}"] = Sum(figure, filter=ended)
-    sums = EventStats.objects.filter(org=org, event__status=Event.Status.PUBLISHED).aggregate(
-        **aggregates
-    )
-    out: dict[str, Any] = {}
-    for name in windows:
-        out[f"going_{name}"] = sums[f"going_{name}"] or 0
-        out[f"came_{name}"] = sums[f"came_{name}"] or 0
-        n = sums[f"rating_n_{name}"] or 0
-        out[f"rating_{name}"] = sums[f"rating_sum_{name}"] / n if n else None
-    return out
-
-
-# Per period: RSVPs made in it, and people active in it (attended an event that ended in
-# it, or RSVPed in it). `width_bucket(t, sorted)` is how many of the sorted instants are
-# <= t, by binary search; the instants in [start, end) are the difference at end and at
-# start, each less a microsecond. Active instants are counted up to the period's past
-# end: an RSVP's time is never in the future, an event attended may end after now.
-# Each search is made once per bound (the previous period ends where the current one
-# starts), in a subquery the planner may not inline (`OFFSET 0`), which would repeat it.
-_PEOPLE_FIGURES = """
-SELECT {figures} FROM (
-    SELECT {searches} FROM crm_memberactivity WHERE org_id = %(org)s OFFSET 0
-) AS searched
-"""
-_TICK = timedelta(microseconds=1)
-
-
-def _people_figures(*, org: Organization, windows: dict[str, Window], now: datetime) -> dict:
-    """RSVPs and active people per period from `MemberActivity`: one pass over the org's
-    people (a few binary searches each, not 300,000 attendance rows)."""
-    params: dict[str, Any] = {"org": org.pk}
-    bounds: dict[datetime, str] = {}  # instant -> its parameter's name
-    searches: dict[str, str] = {}  # alias -> binary search
-
-    def found(column: str, instant: datetime | None) -> str:
-        """How many of `column`'s instants fall before `instant` (an alias in SQL)."""
-        if instant is None:
-            return "0"
-        if instant not in bounds:
-            bounds[instant] = f"b{len(bounds)}"
-            params[bounds[instant]] = instant - _TICK
-        alias = f"{column}_{bounds[instant]}"
-        searches.setdefault(alias, f"width_bucket(%({bounds[instant]})s, {column})")
-        return alias
-
-    figures = []
-    for name, (start, end) in windows.items():
-        rsvps = f"{found('interested_times', end)} - {found('interested_times', start)}"
-        active = f"{found('active_times', min(end, now))} > {found('active_times', start)}"
-        figures.append(f"coalesce(sum({rsvps}), 0) AS rsvps_{name}")
-        figures.append(f"count(*) FILTER (WHERE {active}) AS active_{name}")
-    sql = _PEOPLE_FIGURES.format(
-        figures=", ".join(figures),
-        searches=", ".join(f"{search} AS {name}" for name, search in searches.items()),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [column.name for column in cursor.description]
-    return {key: int(value) for key, value in zip(names, row, strict=True)}
-
-
 @dataclass(frozen=True)
 class PeopleCounts:
     levels: dict[str | None, int]  # people (members and contacts) per effective level
@@ -377,26 +259,8 @@ def career_chart(*, counts: dict[str, int]) -> Chart:
     )
 
 
-def attendance_chart(*, org: Organization, period: Period) -> Chart:
+def attendance_chart(*, activity: Activity) -> Chart:
     """People who attended, per month, in the viewer's time zone (at most 24 months)."""
-    return _cached(org, period, "attendance", lambda: _attendance_chart(org=org, period=period))
-
-
-def _attendance_chart(*, org: Organization, period: Period) -> Chart:
-    now = timezone.now()
-    start = period.start or now - timedelta(days=730)
-    start = max(start, period.end - timedelta(days=730))
-    # Per event from `EventStats`, summed per month of the event's start in the viewer's
-    # zone (Django's Trunc uses the active time zone).
-    months = (
-        EventStats.objects.filter(org=org, attended__gt=0)
-        .filter(_in("event__start", start, min(period.end, now)))
-        .annotate(month=TruncMonth("event__start", output_field=DateField()))
-        .values("month")
-        .annotate(people=Sum("attended"), events=Count("pk"))
-        .order_by("month")
-        .values_list("month", "people", "events")
-    )
     return Chart(
         "attendance",
         "Attendance per month",
@@ -404,26 +268,15 @@ def _attendance_chart(*, org: Organization, period: Period) -> Chart:
         ["People attended", "Events"],
         [
             {"label": f"{month:%b %Y}", "values": [people, events]}
-            for month, people, events in months
+            for month, people, events in activity.months
         ],
         "No recorded attendance in this period.",
     )
 
 
-def conversion_chart(*, org: Organization, period: Period) -> Chart:
+def conversion_chart(*, activity: Activity) -> Chart:
     """RSVP → attended per event type, past events in the period."""
-    return _cached(org, period, "conversion", lambda: _conversion_chart(org=org, period=period))
-
-
-def _conversion_chart(*, org: Organization, period: Period) -> Chart:
     labels = dict(Event.EventType.choices)
-    rows = (
-        EventStats.objects.filter(org=org, event__status=Event.Status.PUBLISHED, going__gt=0)
-        .filter(_in("event__end", period.start, min(period.end, timezone.now())))
-        .values("event__event_type")
-        .annotate(going=Sum("going"), came=Sum("came"))
-        .order_by("event__event_type")
-    )
     return Chart(
         "conversion",
         "RSVP → attended, by event type",
@@ -431,10 +284,10 @@ def _conversion_chart(*, org: Organization, period: Period) -> Chart:
         ["Attended %", "Going", "Attended"],
         [
             {
-                "label": labels.get(row["event__event_type"], row["event__event_type"]),
-                "values": [_rate(row["came"], row["going"]) or 0, row["going"], row["came"]],
+                "label": labels.get(event_type, event_type),
+                "values": [_rate(came, going) or 0, going, came],
             }
-            for row in rows
+            for event_type, going, came in activity.conversion
         ],
         "No past events with RSVPs in this period.",
     )

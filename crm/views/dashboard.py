@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView
 
 from crm.selectors import dashboard as selectors
+from crm.selectors.dashboard_activity import period_activity
 from crm.selectors.followups import open_followups_for_admin
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
 
@@ -54,10 +55,11 @@ class DashboardView(CrmPageMixin, TemplateView):
             "engagement": _url("engagement:admin", slug=org.slug),
         }
         people = selectors.people_counts(org=org)
+        activity = period_activity(org=org, period=period)
         charts = [
             selectors.level_chart(counts=people.levels, directory_url=directory),
-            selectors.attendance_chart(org=org, period=period),
-            selectors.conversion_chart(org=org, period=period),
+            selectors.attendance_chart(activity=activity),
+            selectors.conversion_chart(activity=activity),
             selectors.career_chart(counts=people.careers),
         ]
         context.update(
@@ -67,7 +69,7 @@ class DashboardView(CrmPageMixin, TemplateView):
             custom_from=start,
             custom_to=end,
             is_new=selectors.org_is_new(org=org),
-            figures=selectors.dashboard_figures(org=org, period=period),
+            figures=selectors.dashboard_figures(org=org, period=period, activity=activity),
             charts=charts,
             charts_json={chart.id: chart.as_json() for chart in charts},
             upcoming=selectors.upcoming_events(org=org),
