@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Aggregate, Count, F, Q, QuerySet
+from django.db.models import Aggregate, Count, Exists, F, Q, QuerySet
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
@@ -371,5 +371,9 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
 
 def org_is_new(*, org: Organization) -> bool:
     """True for an org with nobody but admins and no events: the page shows first steps."""
-    has_people = Membership.objects.for_org(org).exclude(role=Membership.Role.ADMIN).exists()
-    return not has_people and not Event.objects.for_org(org).exists()
+    people = Membership.objects.for_org(org).exclude(role=Membership.Role.ADMIN)
+    return not (
+        Organization.objects.filter(pk=org.pk)
+        .filter(Exists(people) | Exists(Event.objects.for_org(org)))
+        .exists()
+    )
