@@ -152,8 +152,11 @@ def _event_pass(
         totals[f"rating_{name}"] = rating_sum / rating_n if rating_n else None
     return (
         totals,
-        [(date(int(key[:4]), int(key[5:]), 1), *values) for key, values in sorted(months.items())],
-        [(event_type, *values) for event_type, values in sorted(by_type.items())],
+        [
+            (date(int(key[:4]), int(key[5:]), 1), people, events)
+            for key, (people, events) in sorted(months.items())
+        ],
+        [(event_type, going, came) for event_type, (going, came) in sorted(by_type.items())],
     )
 
 
