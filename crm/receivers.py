@@ -4,6 +4,9 @@ stale."""
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models.signals import pre_delete
+
 from attendance.models import Attendance
 from crm.selectors.dashboard_activity import dashboard_cache_bump
 from crm.services.stats import event_stats_refresh, member_stats_refresh
@@ -55,6 +58,22 @@ def on_event_changed(sender, event, fields=frozenset({"status"}), **kwargs) -> N
     )
 
 
+def on_event_deleting(sender, instance, **kwargs) -> None:
+    """An event is being deleted (the Django admin; no service deletes events): its
+    attendance goes with it, and its `EventStats` row by cascade, so after commit its
+    attendees' figures and activity instants are recomputed without it."""
+    org_id = instance.org_id
+    people = list(
+        Attendance.objects.filter(event_id=instance.pk).values_list("membership_id", flat=True)
+    )
+
+    def refresh() -> None:
+        dashboard_cache_bump(org_id=org_id)
+        member_stats_refresh(org_id=org_id, membership_ids=people)
+
+    transaction.on_commit(refresh)
+
+
 def connect() -> None:
     from attendance.signals import (
         attendance_changed,
@@ -69,3 +88,4 @@ def connect() -> None:
     event_published.connect(on_event_changed, dispatch_uid="crm.event_published")
     event_changed.connect(on_event_changed, dispatch_uid="crm.event_changed")
     event_cancelled.connect(on_event_changed, dispatch_uid="crm.event_cancelled")
+    pre_delete.connect(on_event_deleting, sender=Event, dispatch_uid="crm.event_deleting")

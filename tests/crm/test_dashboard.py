@@ -104,6 +104,45 @@ def test_active_people_count_rsvps_when_made_and_attendance_when_the_event_ended
     assert (figures["RSVPs"].value, figures["RSVPs"].previous) == (0, 3)
 
 
+def test_deleting_an_event_takes_its_attendance_out_of_the_figures_at_once(
+    client_as_admin, org, admin, django_capture_on_commit_callbacks
+):
+    """Events are only deleted from the Django admin (no service does it); the roll-ups
+    follow after commit, not at the nightly rebuild."""
+    from crm.models import MemberActivity, MemberStats
+
+    now = timezone.now()
+    kept, deleted = (
+        PastEventFactory(
+            org=org,
+            start=now - datetime.timedelta(days=d),
+            end=now - datetime.timedelta(days=d, hours=-2),
+        )
+        for d in (3, 4)
+    )
+    member = MembershipFactory(org=org)
+    for event in (kept, deleted):
+        AttendanceFactory(
+            event=event,
+            membership=member,
+            rsvp="going",
+            rsvp_at=now - datetime.timedelta(days=5),
+            attended=True,
+            attended_source="admin",
+        )
+    member_stats_rebuild(org_id=org.pk)
+    assert _figures(client_as_admin.get(_url(org), {"range": "30d"}))["RSVPs"].value == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted.delete()
+
+    figures = _figures(client_as_admin.get(_url(org), {"range": "30d"}))
+    assert figures["RSVPs"].value == 1
+    assert figures["Attendance rate"].value == 100.0
+    assert MemberStats.objects.get(membership=member).events_attended == 1
+    assert len(MemberActivity.objects.get(membership=member).interested_times) == 1
+
+
 def test_charts_have_tables_and_the_level_chart_links_to_the_directory(client_as_admin, org, admin):
     at_risk = MembershipFactory(org=org)
     EngagementScore.objects.create(
