@@ -56,6 +56,18 @@ def attendance_import_run_task(import_id: int) -> str:
 
 
 @shared_task
+def attendance_import_preview_task(
+    import_id: int, format: str, mapping: dict | None, options: dict
+) -> str:
+    """Count what a big import would do with the admin's choices; nothing is written."""
+    from attendance.services.import_previews import import_preview_count
+
+    return import_preview_count(
+        import_id=import_id, format=format, mapping=mapping, options=options
+    )
+
+
+@shared_task
 def attendance_imports_sweep_task() -> str:
     """The `attendance_imports_sweep` job (every 5 min): queued, interrupted, stale imports."""
     from django.utils import timezone

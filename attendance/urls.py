@@ -62,6 +62,11 @@ urlpatterns = [
         name="import-preview",
     ),
     path(
+        "orgs/<slug:slug>/admin/imports/<int:import_id>/preview/counts/<slug:digest>/",
+        imports.ImportPreviewCountsView.as_view(),
+        name="import-preview-counts",
+    ),
+    path(
         "orgs/<slug:slug>/admin/imports/<int:import_id>/progress/",
         imports.ImportProgressView.as_view(),
         name="import-progress",

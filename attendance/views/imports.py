@@ -8,9 +8,10 @@ a live progress bar while a big file runs in the background) → undo. Every vie
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
@@ -27,6 +28,7 @@ from attendance.selectors.imports import (
     skipped_rows,
 )
 from attendance.services.import_events import events_match
+from attendance.services.import_previews import import_preview_request, import_preview_result
 from attendance.services.imports import (
     INLINE_ROWS,
     import_confirm,
@@ -39,6 +41,8 @@ from attendance.services.imports import (
     import_upload,
 )
 from orgs.permissions import OrgAdminRequiredMixin
+
+DIGEST = re.compile(r"[0-9a-f]{20}")  # import_previews.preview_digest
 
 
 class ImportMixin(OrgAdminRequiredMixin):
@@ -119,14 +123,27 @@ class ImportPreviewView(ImportMixin, TemplateView):
             **{f"map_{k}": v for k, v in parsed.mapping.items()},
         }
         form = ImportOptionsForm(bound, org=self.org, columns=parsed.columns)
-        counts, problem, matches = None, "", []
+        counts, problem, matches, counting_url = None, "", [], ""
         if form.is_valid():
             refs = list(parsed.events.values())
             matches = events_match(org=self.org, refs=refs, event=form.cleaned_data.get("event"))
-            try:
-                counts = import_preview(imp=imp, reading=reading, options=form.options())
-            except AttendanceImportError as exc:
-                problem = str(exc)
+            if imp.rows_total < INLINE_ROWS:
+                try:
+                    counts = import_preview(imp=imp, reading=reading, options=form.options())
+                except AttendanceImportError as exc:
+                    problem = str(exc)
+            else:
+                # A big file is counted in the background (import_previews); poll for it.
+                digest, result = import_preview_request(
+                    imp=imp, format=fmt, mapping=self._mapping(data, imp), options=form.options()
+                )
+                if result is None:
+                    counting_url = reverse(
+                        "attendance:import-preview-counts",
+                        kwargs={"slug": self.org.slug, "import_id": imp.pk, "digest": digest},
+                    )
+                else:
+                    counts, problem = result.get("counts"), result.get("problem", "")
         context.update(
             imp=imp,
             reading=reading,
@@ -134,6 +151,7 @@ class ImportPreviewView(ImportMixin, TemplateView):
             form=form,
             counts=counts,
             problem=problem,
+            counting_url=counting_url,
             matches=matches,
             table=preview_table(reading),
             is_generic=parsed.format == "generic",
@@ -208,6 +226,29 @@ class ImportProgressView(ImportMixin, TemplateView):
         imp = self.get_import()
         response = self.render_to_response(self.get_context_data(imp=imp))
         if not imp.is_active:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ImportPreviewCountsView(ImportMixin, TemplateView):
+    """htmx: "still counting" while a big file's preview is counted in the background;
+    once the counts are in (or the import is no longer a preview), reload the page."""
+
+    template_name = "attendance/partials/_import_counting.html"
+
+    def get(self, request, *args, **kwargs):
+        imp = self.get_import()
+        digest = kwargs["digest"]
+        if not DIGEST.fullmatch(digest):
+            raise Http404("No such preview.")
+        done = (
+            imp.status != AttendanceImport.Status.PREVIEW
+            or import_preview_result(imp=imp, digest=digest) is not None
+        )
+        response = self.render_to_response(
+            self.get_context_data(imp=imp, counting_url=request.path, done=done)
+        )
+        if done:
             response["HX-Refresh"] = "true"
         return response
 

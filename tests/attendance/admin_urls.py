@@ -22,6 +22,10 @@ def _import_preview(org) -> dict:
     return _import(org, status="preview")
 
 
+def _import_preview_counts(org) -> dict:
+    return {**_import(org, status="preview"), "digest": "0" * 20}
+
+
 ADMIN_URLS = [
     AdminURL("attendance:checkin", _past_event, note="GET lists, POST marks"),
     AdminURL("attendance:checkin-walk-in", _past_event, admin_status=405, note="POST only"),
@@ -32,6 +36,7 @@ ADMIN_URLS = [
     AdminURL("attendance:import-detail", _import),
     AdminURL("attendance:import-preview", _import_preview, note="GET previews, POST confirms"),
     AdminURL("attendance:import-progress", _import, note="htmx partial"),
+    AdminURL("attendance:import-preview-counts", _import_preview_counts, note="htmx partial"),
     AdminURL("attendance:import-skipped", _import, note="CSV download"),
     AdminURL("attendance:import-undo", _import, admin_status=405, note="POST only"),
     AdminURL("attendance:import-discard", _import_preview, admin_status=405, note="POST only"),
