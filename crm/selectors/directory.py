@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -326,13 +325,15 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
 
     Each facet is counted with every other filter applied (so picking "At risk" still
     shows how many "Moderate" there are). One query groups the people matching the
-    non-facet filters by level, status and role (and by whether the career and tag
-    filters hold): a few dozen groups at most, and every count is a sum over them. A
-    second query counts the tags from the read model's `tag_ids`.
+    non-facet filters by level, status, role and set of tags (and by whether the career
+    filter holds): a few hundred groups at most in practice — tags are labels on some
+    people, in few combinations — and every count, the tags' included, is a sum over
+    them. One pass over the read model; counting the tags in a second one cost as much
+    again.
     """
     parts = _filter_parts(org=org, filters=filters)
     base = parts.apply(MemberStats.objects.filter(org=org)).filter(*parts.always)
-    grouped = ("level", "status", "role")  # their conditions are checked here, in Python
+    grouped = ("level", "status", "role", "tag")  # their conditions are checked in Python
     holds = {
         f"holds_{facet}": ExpressionWrapper(condition, output_field=BooleanField())
         for facet, condition in parts.facets.items()
@@ -341,7 +342,7 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
     groups = list(
         base.annotate(**holds)
         .order_by()
-        .values(EFFECTIVE_LEVEL, "status", "role", *holds)
+        .values(EFFECTIVE_LEVEL, "status", "role", "tag_ids", *holds)
         .annotate(n=Count("pk"))
     )
     chosen: dict[str, set[str] | None] = {
@@ -349,6 +350,7 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
         "status": set(filters.statuses) or None,
         "role": {filters.role} if filters.role else None,
     }
+    wanted_tags = set(filters.tags)
     for group in groups:
         values = {
             "level": NOT_SCORED if group[EFFECTIVE_LEVEL] is None else group[EFFECTIVE_LEVEL],
@@ -356,9 +358,10 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             "role": group["role"],
         }
         group["value"] = values
-        for facet in grouped:
+        for facet in ("level", "status", "role"):
             wanted = chosen[facet]
             group[f"holds_{facet}"] = wanted is None or values[facet] in wanted
+        group["holds_tag"] = not wanted_tags or bool(wanted_tags.intersection(group["tag_ids"]))
 
     def matching(*, leaving_out: str | None = None):
         for group in groups:
@@ -373,20 +376,12 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             key = group["value"][facet]
             if key in facets[facet]:
                 facets[facet][key] += group["n"]
-    facets["tag"] = _tag_counts(base.filter(parts.except_facet("tag")))
+    tags: dict[int, int] = {}
+    for group in matching(leaving_out="tag"):
+        for tag in group["tag_ids"]:
+            tags[tag] = tags.get(tag, 0) + group["n"]
+    facets["tag"] = tags
     return {"total": sum(group["n"] for group in matching()), "facets": facets}
-
-
-def _tag_counts(people: QuerySet[MemberStats]) -> dict[int, int]:
-    """How many of `people` carry each tag: one pass over their `tag_ids`."""
-    sql, params = people.order_by().values("tag_ids").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT tag, count(*) FROM ({sql}) AS people, unnest(people.tag_ids) AS tag "  # noqa: S608 - Django's own SQL, its values are parameters
-            "GROUP BY tag",
-            params,
-        )
-        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,24 @@ def test_tag_and_search_filters_combine(client_as_admin, org, admin, people):
     assert response.context["page"].facets["tag"][tag.pk] == 1
 
 
+def test_tag_counts_with_people_carrying_several_tags(client_as_admin, org, admin, people):
+    """Each tag's count keeps every other filter (a level) but not the tag filter itself,
+    and counts a person once for each tag they carry."""
+    speaker, host = (Tag.objects.create(org=org, name=name) for name in ("Speaker", "Host"))
+    for person, tags in (("alice", [speaker, host]), ("bob", [speaker]), ("carol", [host])):
+        for tag in tags:
+            MembershipTag.objects.create(tag=tag, membership=people[person])
+    everyone = client_as_admin.get(_url(org)).context["page"].facets["tag"]
+    assert (everyone[speaker.pk], everyone[host.pk]) == (2, 2)
+    picked = client_as_admin.get(_url(org, f"?tag={speaker.pk}"))
+    assert set(_names(picked)) == {"Alice Archer", "Bob Baker"}
+    # Picking a tag leaves the tag counts as they were (any of the picked tags).
+    assert picked.context["page"].facets["tag"] == everyone
+    assert picked.context["page"].facets["level"]["at_risk"] == 1
+    at_risk = client_as_admin.get(_url(org, "?level=at_risk")).context["page"].facets["tag"]
+    assert at_risk == {speaker.pk: 1}  # Bob, the one at risk, is a speaker only
+
+
 def test_status_filter_shows_people_who_left_only_when_asked(client_as_admin, org, admin):
     MembershipFactory(org=org, user__name="Lena Left", status="left")
     assert "Lena Left" not in _names(client_as_admin.get(_url(org)))
