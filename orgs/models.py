@@ -181,7 +181,21 @@ class Membership(models.Model):
                 violation_error_message="This person already has a membership here.",
             ),
         ]
-        indexes = [models.Index(fields=["org", "status", "role"])]
+        indexes = [
+            models.Index(fields=["org", "status", "role"]),
+            # The CRM dashboard's "new members" and "new contacts" in a period: range
+            # counts on these (index-only) instead of a pass over every membership.
+            models.Index(
+                fields=["org", "joined_at"],
+                condition=models.Q(status="member"),
+                name="orgs_members_joined",
+            ),
+            models.Index(
+                fields=["org", "created_at"],
+                condition=models.Q(status="contact"),
+                name="orgs_contacts_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} in {self.org}"

@@ -8,11 +8,11 @@ chart, one per list. Months are cut in the active (viewer's) time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import models
-from django.db.models import Aggregate, Count, Exists, F, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
@@ -112,43 +112,44 @@ class Figure:
         return round(self.value - self.previous, 1)
 
 
-def _in(field: str, start: datetime | None, end: datetime | None) -> Q:
-    condition = Q()
-    if start is not None:
-        condition &= Q(**{f"{field}__gte": start})
-    if end is not None:
-        condition &= Q(**{f"{field}__lt": end})
-    return condition
-
-
 def _rate(numerator, denominator) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def dashboard_figures(*, org: Organization, period: Period, activity: Activity) -> list[Figure]:
-    """The headline figures of `org` for `period`: people and events from two queries,
-    the rest from the period's `activity`."""
-    windows = windows_of(period)
-    members = Membership.objects.for_org(org)
-    m_aggs: dict[str, Aggregate] = {}
-    for name, (start, end) in windows.items():
-        m_aggs[f"members_{name}"] = Count(
-            "pk", filter=Q(status=Membership.Status.MEMBER) & _in("joined_at", start, end)
-        )
-        m_aggs[f"contacts_{name}"] = Count(
-            "pk", filter=Q(status=Membership.Status.CONTACT) & _in("created_at", start, end)
-        )
-    m = members.aggregate(**m_aggs)
+# New members (by when they joined), new contacts (by when they were added) and events
+# held (published, by when they ended, up to now) per window: range counts on
+# `orgs_members_joined`, `orgs_contacts_created` and the events' (status, end) index.
+_WINDOW_COUNTS = """
+(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = 'member'
+    AND joined_at >= %({w}_start)s AND joined_at < %({w}_end)s) AS members_{w},
+(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = 'contact'
+    AND created_at >= %({w}_start)s AND created_at < %({w}_end)s) AS contacts_{w},
+(SELECT count(*) FROM events_event WHERE org_id = %(org)s AND status = %(published)s
+    AND "end" >= %({w}_start)s AND "end" < %({w}_past)s) AS events_{w}
+"""
+_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
 
-    held = Event.objects.for_org(org).filter(status=Event.Status.PUBLISHED)
-    e = held.aggregate(
-        **{
-            f"events_{name}": Count("pk", filter=_in("end", start, min(end, timezone.now())))
-            for name, (start, end) in windows.items()
-        }
-    )
+
+def _window_counts(*, org: Organization, windows: dict, now: datetime) -> dict[str, int]:
+    params: dict[str, Any] = {"org": org.pk, "published": Event.Status.PUBLISHED.value}
+    for name, (start, end) in windows.items():
+        params[f"{name}_start"] = start or _EARLIEST
+        params[f"{name}_end"] = end
+        params[f"{name}_past"] = min(end, now)
+    columns = ", ".join(_WINDOW_COUNTS.format(w=name) for name in windows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", params)
+        row = cursor.fetchone()
+        names = [column.name for column in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
+def dashboard_figures(*, org: Organization, period: Period, activity: Activity) -> list[Figure]:
+    """The headline figures of `org` for `period`: people and events from one query,
+    the rest from the period's `activity`."""
+    counts = _window_counts(org=org, windows=windows_of(period), now=timezone.now())
     a = activity.totals
-    totals = {**m, **e, **a}
+    totals = {**counts, **a}
 
     def pair(prefix: str) -> tuple[Any, Any]:
         return totals[f"{prefix}_cur"], totals.get(f"{prefix}_prev")
