@@ -62,6 +62,14 @@ def luma_guests_sync(*, event: Event, guests: Iterable[dict]) -> dict[str, int]:
         .annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails)
     }
+    # A member who changed their account's address since joining: the membership keeps
+    # the old one, lu.ma has the new one. Matched by the account, not made a contact.
+    for m in (
+        Membership.objects.filter(org_id=event.org_id, user__isnull=False)
+        .annotate(account_email=Lower("user__email"))
+        .filter(account_email__in=emails - memberships.keys())
+    ):
+        memberships.setdefault(normalize_email(m.account_email), m)
     attendances = {
         a.membership_id: a
         for a in Attendance.objects.select_for_update(of=("self",)).filter(

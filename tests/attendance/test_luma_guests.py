@@ -86,6 +86,24 @@ def test_unknown_guests_become_contacts_from_luma(fake_luma, luma_event, org):
     assert (contact.status, contact.source, contact.user) == ("contact", "luma", None)
 
 
+def test_a_member_who_changed_their_email_is_matched_by_their_account(
+    fake_luma, luma_event, member, org
+):
+    """The membership keeps the address it was made with; lu.ma has the new one. The
+    guest is the member (matched by their account's address), not a second contact."""
+    event, api_id = luma_event
+    membership = Membership.objects.get(org=org, user=member)
+    member.email = "new.address@example.org"
+    member.save(update_fields=["email"])
+    fake_luma.add_guest(api_id, email="New.Address@example.org", approval_status="approved")
+
+    stats = sync(fake_luma, event, api_id)
+
+    assert list(Membership.objects.filter(org=org)) == [membership]
+    assert Attendance.objects.get(event=event).membership == membership
+    assert (stats["guests_matched"], stats["guests_contacts_created"]) == (1, 0)
+
+
 def test_a_second_sync_changes_nothing(fake_luma, luma_event, member):
     event, api_id = luma_event
     fake_luma.add_guest(api_id, email=member.email, approval_status="approved")
