@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from typing import Any
 
 from django.core.cache import cache
@@ -28,12 +29,20 @@ RESULT_SECONDS = 24 * 3600  # as long as an unconfirmed preview is kept
 PENDING_SECONDS = 600  # a lost task is asked for again after this
 
 
+DIGEST = re.compile(r"[0-9a-f]{20}")
+
+
 def preview_digest(*, imp: AttendanceImport, format: str, mapping, options: dict) -> str:
     """A short digest of the file and the admin's choices (a cache key, a URL part)."""
     choices = json.dumps(
         [imp.pk, imp.file_sha256, format, mapping, options], sort_keys=True, default=str
     )
     return hashlib.sha256(choices.encode()).hexdigest()[:20]
+
+
+def is_preview_digest(text: str) -> bool:
+    """Whether `text` has the shape `preview_digest` gives (e.g. from a URL)."""
+    return DIGEST.fullmatch(text) is not None
 
 
 def _key(import_id: int, digest: str) -> str:

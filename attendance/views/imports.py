@@ -8,7 +8,6 @@ a live progress bar while a big file runs in the background) → undo. Every vie
 from __future__ import annotations
 
 import csv
-import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -28,7 +27,11 @@ from attendance.selectors.imports import (
     skipped_rows,
 )
 from attendance.services.import_events import events_match
-from attendance.services.import_previews import import_preview_request, import_preview_result
+from attendance.services.import_previews import (
+    import_preview_request,
+    import_preview_result,
+    is_preview_digest,
+)
 from attendance.services.imports import (
     INLINE_ROWS,
     import_confirm,
@@ -41,8 +44,6 @@ from attendance.services.imports import (
     import_upload,
 )
 from orgs.permissions import OrgAdminRequiredMixin
-
-DIGEST = re.compile(r"[0-9a-f]{20}")  # import_previews.preview_digest
 
 
 class ImportMixin(OrgAdminRequiredMixin):
@@ -110,8 +111,9 @@ class ImportPreviewView(ImportMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         imp = self.get_import()
         fmt = (data or {}).get("format") or imp.format
+        mapping = self._mapping(data, imp)
         try:
-            reading = import_read(imp, format=fmt, mapping=self._mapping(data, imp))
+            reading = import_read(imp, format=fmt, mapping=mapping)
         except (ImportFileError, AttendanceImportError) as exc:
             context.update(imp=imp, error=str(exc))
             return context
@@ -135,7 +137,7 @@ class ImportPreviewView(ImportMixin, TemplateView):
             else:
                 # A big file is counted in the background (import_previews); poll for it.
                 digest, result = import_preview_request(
-                    imp=imp, format=fmt, mapping=self._mapping(data, imp), options=form.options()
+                    imp=imp, format=fmt, mapping=mapping, options=form.options()
                 )
                 if result is None:
                     counting_url = reverse(
@@ -239,7 +241,7 @@ class ImportPreviewCountsView(ImportMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         imp = self.get_import()
         digest = kwargs["digest"]
-        if not DIGEST.fullmatch(digest):
+        if not is_preview_digest(digest):
             raise Http404("No such preview.")
         done = (
             imp.status != AttendanceImport.Status.PREVIEW

@@ -8,7 +8,7 @@ chart, one per list. Months are cut in the active (viewer's) time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, models
@@ -18,7 +18,7 @@ from django.utils import timezone
 from astn.accounts.models import CareerStage
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
 from crm.models import MemberStats
-from crm.selectors.dashboard_activity import Activity, windows_of
+from crm.selectors.dashboard_activity import Activity, window_params, windows_of
 from engagement.models import Level
 from engagement.selectors import LEVEL_ORDER
 from events.models import Event
@@ -120,22 +120,23 @@ def _rate(numerator, denominator) -> float | None:
 # held (published, by when they ended, up to now) per window: range counts on
 # `orgs_members_joined`, `orgs_contacts_created` and the events' (status, end) index.
 _WINDOW_COUNTS = """
-(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = 'member'
+(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = %(member)s
     AND joined_at >= %({w}_start)s AND joined_at < %({w}_end)s) AS members_{w},
-(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = 'contact'
+(SELECT count(*) FROM orgs_membership WHERE org_id = %(org)s AND status = %(contact)s
     AND created_at >= %({w}_start)s AND created_at < %({w}_end)s) AS contacts_{w},
 (SELECT count(*) FROM events_event WHERE org_id = %(org)s AND status = %(published)s
     AND "end" >= %({w}_start)s AND "end" < %({w}_past)s) AS events_{w}
 """
-_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
 
 
 def _window_counts(*, org: Organization, windows: dict, now: datetime) -> dict[str, int]:
-    params: dict[str, Any] = {"org": org.pk, "published": Event.Status.PUBLISHED.value}
-    for name, (start, end) in windows.items():
-        params[f"{name}_start"] = start or _EARLIEST
-        params[f"{name}_end"] = end
-        params[f"{name}_past"] = min(end, now)
+    params: dict[str, Any] = {
+        "org": org.pk,
+        "member": Membership.Status.MEMBER.value,
+        "contact": Membership.Status.CONTACT.value,
+        "published": Event.Status.PUBLISHED.value,
+        **window_params(windows, now=now),
+    }
     columns = ", ".join(_WINDOW_COUNTS.format(w=name) for name in windows)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}", params)

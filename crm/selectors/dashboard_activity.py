@@ -67,6 +67,20 @@ def windows_of(period: Period) -> dict[str, Window]:
     return windows
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # a window's start when it has none
+
+
+def window_params(windows: dict[str, Window], *, now: datetime) -> dict[str, datetime]:
+    """Each window's bounds as SQL parameters: `<name>_start` (EARLIEST when it has
+    none), `<name>_end`, and `<name>_past` (its end, but not after now)."""
+    params: dict[str, datetime] = {}
+    for name, (start, end) in windows.items():
+        params[f"{name}_start"] = start or EARLIEST
+        params[f"{name}_end"] = end
+        params[f"{name}_past"] = min(end, now)
+    return params
+
+
 def period_activity(*, org: Organization, period: Period) -> Activity:
     """The org's activity in `period` (cached; see the module's docstring)."""
     version = cache.get_or_set(_version_key(org.pk), 1, None)
@@ -96,8 +110,7 @@ SELECT e.status = %(published)s, e.event_type, s.going, s.came, s.attended, s.ra
 FROM crm_eventstats s JOIN events_event e ON e.id = s.event_id
 WHERE s.org_id = %(org)s AND e.start < %(now)s AND e."end" >= %(earliest)s
 """
-_IN_WINDOW = 'e."end" >= %({name}_start)s AND e."end" < %({name}_end)s'
-_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_IN_WINDOW = 'e."end" >= %({name}_start)s AND e."end" < %({name}_past)s'
 
 
 def _event_pass(
@@ -112,11 +125,9 @@ def _event_pass(
         "chart_end": min(period.end, now),
         "zone": timezone.get_current_timezone_name(),
         "now": now,
-        "earliest": min(chart_start, *(start or _EARLIEST for start, _ in windows.values())),
+        "earliest": min(chart_start, *(start or EARLIEST for start, _ in windows.values())),
+        **window_params(windows, now=now),
     }
-    for name, (start, end) in windows.items():
-        params[f"{name}_start"] = start or _EARLIEST
-        params[f"{name}_end"] = min(end, now)
     in_windows = ", ".join(_IN_WINDOW.format(name=name) for name in windows)
     with connection.cursor() as cursor:
         cursor.execute(_EVENTS_SQL.format(windows=in_windows), params)
