@@ -1,4 +1,4 @@
-"""The member directory: filters, sorts and counts on the read model, rows from the truth.
+"""The member directory: filtered, sorted, counted and shown from the read model.
 
 Budget (DESIGN §11): 20,000 memberships, 300,000 attendance rows, ≤ 50 ms and a constant
 number of queries whatever the page size. So the people are filtered, sorted and counted
@@ -9,8 +9,8 @@ and only the page's 50 rows are read from the real tables:
 - counts per filter value (facets) come from one grouped query on the read model (each
   facet counted with every *other* filter applied, summed in Python over a few dozen
   groups), tags from one more;
-- the page's ids come from one indexed query, its rows (`directory_base`) from one more,
-  their tags from one more.
+- the page's rows come from one query: their ids picked on the read model, then joined
+  with the real tables for the name, email, headline and date joined (`page_rows`).
 
 Privacy: a member who hides their profile from admins (`PrivacySettings`) shows no
 headline / city / skills / career stage and is never matched by a filter on them (the
@@ -382,70 +382,6 @@ def directory_facets(*, org: Organization, filters: DirectoryFilters) -> dict[st
             tags[tag] = tags.get(tag, 0) + group["n"]
     facets["tag"] = tags
     return {"total": sum(group["n"] for group in matching()), "facets": facets}
-
-
-@dataclass(frozen=True)
-class DirectoryPage:
-    rows: list[Membership]
-    number: int
-    num_pages: int
-    total: int
-    page_size: int
-    facets: dict[str, Any]
-    clamped: bool  # the page asked for was past the end (or not a number)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def start_index(self) -> int:
-        return 0 if not self.total else (self.number - 1) * self.page_size + 1
-
-    @property
-    def end_index(self) -> int:
-        return min(self.total, self.number * self.page_size)
-
-
-def directory_page(
-    *, org: Organization, filters: DirectoryFilters, page: str | int | None, page_size: int
-) -> DirectoryPage:
-    """Return one page of the directory with its facets, in a constant number of queries."""
-    summary = directory_facets(org=org, filters=filters)
-    total = summary["total"]
-    num_pages = max(1, -(-total // page_size))
-    try:
-        number = int(page or 1)
-    except (TypeError, ValueError):
-        number = 0
-    clamped = page not in (None, "") and not 1 <= number <= num_pages
-    number = min(max(number, 1), num_pages)
-    offset = (number - 1) * page_size
-    # Two steps: the ids of the page from the read model (by index for the default sort),
-    # then everything shown for those ids alone, from the real tables.
-    ids = list(
-        directory_listing(org=org, filters=filters).values_list("membership_id", flat=True)[
-            offset : offset + page_size
-        ]
-    )
-    by_id = {row.pk: row for row in directory_base(org=org).filter(pk__in=ids)}
-    rows = [by_id[pk] for pk in ids if pk in by_id]
-    tags_by_membership = membership_tags(membership_ids=[row.pk for row in rows])
-    for row in rows:
-        row.tag_list = tags_by_membership.get(row.pk, [])  # type: ignore[attr-defined]
-    return DirectoryPage(
-        rows=rows,
-        number=number,
-        num_pages=num_pages,
-        total=total,
-        page_size=page_size,
-        facets=summary["facets"],
-        clamped=clamped,
-    )
 
 
 def membership_tags(*, membership_ids: list[int]) -> dict[int, list[Tag]]:

@@ -24,9 +24,9 @@ from crm.selectors.directory import (
     PAGE_SIZES,
     SORT_KEYS,
     DirectoryFilters,
-    directory_page,
 )
 from crm.selectors.directory_choices import event_choices, tag_list, top_skills
+from crm.selectors.directory_page import directory_page
 from crm.services.tags import tag_add, tag_remove
 from crm.views.base import CRM_PERMISSION, CrmPageMixin
 from crm.views.directory_rows import directory_rows
@@ -126,11 +126,10 @@ class DirectoryView(CrmPageMixin, TemplateView):
             form=form,
             filters=filters,
             page=page,
-            rows=directory_rows(org=self.org, memberships=page.rows),
+            rows=directory_rows(org=self.org, rows=page.rows, tags=tags),
             notices=notices,
             sort_links=sort_links,
             tags=tags,
-            tags_by_id={tag.pk: tag for tag in tags},
             level_choices=LEVEL_CHOICES,
             status_choices=Membership.Status.choices,
             role_choices=Membership.Role.choices,

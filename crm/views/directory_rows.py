@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Tag
 from crm.selectors.directory_choices import shorten
+from crm.selectors.directory_page import PageRow
 from crm.templatetags.crm_tags import ago
 from orgs.models import Organization
 
@@ -49,18 +49,20 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value) if value else None
 
 
-def directory_rows(*, org: Organization, memberships: list[Any]) -> list[DirectoryRow]:
-    """`memberships` (from `directory_page`, with the directory's annotations and
-    `tag_list`) as rows of strings."""
+def directory_rows(
+    *, org: Organization, rows: list[PageRow], tags: list[Tag]
+) -> list[DirectoryRow]:
+    """A page's `rows` (from `directory_page`) as rows of strings; `tags` are the org's,
+    in the order the page lists them (a person's tags keep that order)."""
     member_url = reverse(
         "crm:member-detail", kwargs={"slug": org.slug, "membership_id": PLACEHOLDER_ID}
     )
-    rows = []
-    m: Any
-    for m in memberships:
+    position = {tag.pk: index for index, tag in enumerate(tags)}
+    shown = []
+    for m in rows:
         last_active = _local(m.last_active_at)
         joined = _local(m.joined_at)
-        rows.append(
+        shown.append(
             DirectoryRow(
                 pk=str(m.pk),
                 url=member_url.replace(str(PLACEHOLDER_ID), str(m.pk)),
@@ -79,8 +81,8 @@ def directory_rows(*, org: Organization, memberships: list[Any]) -> list[Directo
                 last_active_ago=ago(m.last_active_at),
                 events_attended=m.events_attended,
                 joined=f"{joined.day} {joined:%b %Y}" if joined else "",
-                tags=m.tag_list,
+                tags=[tags[i] for i in sorted(position[pk] for pk in m.tag_ids if pk in position)],
                 city_short=shorten(m.city, 24) or "—",
             )
         )
-    return rows
+    return shown

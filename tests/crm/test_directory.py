@@ -89,6 +89,25 @@ def test_tag_counts_with_people_carrying_several_tags(client_as_admin, org, admi
     assert at_risk == {speaker.pk: 1}  # Bob, the one at risk, is a speaker only
 
 
+def test_rows_show_the_name_as_written_the_headline_and_tags_in_name_order(
+    client_as_admin, org, admin, people
+):
+    alice = people["alice"]
+    alice.user.profile.headline = "Organises the Tuesday reading group"
+    alice.user.profile.save()
+    beta, alpha = (Tag.objects.create(org=org, name=name) for name in ("beta", "Alpha"))
+    for tag in (beta, alpha):
+        MembershipTag.objects.create(tag=tag, membership=alice)
+    response = client_as_admin.get(_url(org, "?q=archer"))
+    (row,) = response.context["rows"]
+    assert (row.display, row.email) == ("Alice Archer", alice.email)
+    assert row.headline_short == "Organises the Tuesday reading group"
+    assert [tag.name for tag in row.tags] == ["Alpha", "beta"]
+    MembershipTag.objects.filter(tag=beta).delete()
+    (row,) = client_as_admin.get(_url(org, "?q=archer")).context["rows"]
+    assert [tag.name for tag in row.tags] == ["Alpha"]
+
+
 def test_status_filter_shows_people_who_left_only_when_asked(client_as_admin, org, admin):
     MembershipFactory(org=org, user__name="Lena Left", status="left")
     assert "Lena Left" not in _names(client_as_admin.get(_url(org)))
