@@ -100,12 +100,12 @@ def test_rows_show_the_name_as_written_the_headline_and_tags_in_name_order(
         MembershipTag.objects.create(tag=tag, membership=alice)
     response = client_as_admin.get(_url(org, "?q=archer"))
     (row,) = response.context["rows"]
-    assert (row.display, row.email) == ("Alice Archer", alice.email)
-    assert row.headline_short == "Organises the Tuesday reading group"
-    assert [tag.name for tag in row.tags] == ["Alpha", "beta"]
+    assert (row["display"], row["email"]) == ("Alice Archer", alice.email)
+    assert row["headline_short"] == "Organises the Tuesday reading group"
+    assert [tag["name"] for tag in row["tags"]] == ["Alpha", "beta"]
     MembershipTag.objects.filter(tag=beta).delete()
     (row,) = client_as_admin.get(_url(org, "?q=archer")).context["rows"]
-    assert [tag.name for tag in row.tags] == ["Alpha"]
+    assert [tag["name"] for tag in row["tags"]] == ["Alpha"]
 
 
 def test_status_filter_shows_people_who_left_only_when_asked(client_as_admin, org, admin):
@@ -141,7 +141,18 @@ def test_attended_event_filter(client_as_admin, org, admin, people):
     AttendanceFactory(
         event=event, membership=people["bob"], attended=False, attended_source="admin"
     )
-    assert _names(client_as_admin.get(_url(org, f"?attended={event.pk}"))) == ["Carol Contact"]
+    response = client_as_admin.get(_url(org, f"?attended={event.pk}"))
+    assert _names(response) == ["Carol Contact"]
+    assert f'<option value="{event.pk}" selected>'.encode() in response.content
+
+
+def test_an_event_of_another_org_is_not_a_filter(client_as_admin, org, admin, people):
+    elsewhere = PastEventFactory(org=OrganizationFactory())
+    response = client_as_admin.get(_url(org, f"?attended={elsewhere.pk}"))
+    assert response.context["filters"].attended_event is None
+    assert "attended event" in response.context["notices"][0]
+    assert f'<option value="{elsewhere.pk}"'.encode() not in response.content
+    assert len(_names(response)) >= 3
 
 
 def test_hidden_profile_is_not_shown_nor_matched(client_as_admin, org, admin, people):
