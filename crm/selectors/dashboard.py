@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from astn.accounts.models import CareerStage
@@ -309,10 +309,12 @@ def upcoming_events(*, org: Organization, limit: int = 5) -> QuerySet[Event]:
 
 
 def recent_imports(*, org: Organization, limit: int = 5) -> list[AttendanceImport]:
+    """The latest imports with what the dashboard shows of them: not their skipped rows,
+    event ids or mapping, which for a big file are megabytes of JSON."""
     return list(
         AttendanceImport.objects.for_org(org)
         .exclude(status=AttendanceImport.Status.DISCARDED)
-        .select_related("uploaded_by")[:limit]
+        .only("file_name", "status", "created_at", "counts")[:limit]
     )
 
 
@@ -372,10 +374,7 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
 
 
 def org_is_new(*, org: Organization) -> bool:
-    """True for an org with nobody but admins and no events: the page shows first steps."""
+    """True for an org with nobody but admins and no events: the page shows first steps.
+    (An org with people, nearly every one, is answered by the first query.)"""
     people = Membership.objects.for_org(org).exclude(role=Membership.Role.ADMIN)
-    return not (
-        Organization.objects.filter(pk=org.pk)
-        .filter(Exists(people) | Exists(Event.objects.for_org(org)))
-        .exists()
-    )
+    return not (people.exists() or Event.objects.for_org(org).exists())

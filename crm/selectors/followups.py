@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
 
 from crm.models import FollowUp
@@ -22,17 +24,24 @@ def followup_list(*, org: Organization, status: str = "open", mine_for=None) -> 
     return followups.order_by("due_on", "-created_at")
 
 
-def open_followups_for_admin(*, org: Organization, user, limit: int = 10) -> list[FollowUp]:
-    """Open follow-ups assigned to `user` (or to nobody) in `org`, soonest due first."""
-    from django.db.models import Q
+@dataclass(frozen=True)
+class OpenFollowUps:
+    items: list[FollowUp]  # the first few, soonest due first
+    total: int  # all of them
 
-    return list(
+
+def open_followups_for_admin(*, org: Organization, user, limit: int = 10) -> OpenFollowUps:
+    """Open follow-ups assigned to `user` (or to nobody) in `org`: the first `limit`,
+    soonest due first, each row carrying how many there are in all (one query)."""
+    items = list(
         FollowUp.objects.for_org(org)
         .open()
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
-        .select_related("membership__user", "assignee")
+        .select_related("membership__user")
+        .annotate(total=Window(Count("*")))
         .order_by("due_on", "-created_at")[:limit]
     )
+    return OpenFollowUps(items=items, total=items[0].total if items else 0)
 
 
 def followup_timeline_entries(*, org, membership, before, limit):

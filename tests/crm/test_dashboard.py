@@ -274,6 +274,20 @@ def test_my_open_follow_ups_are_on_the_dashboard(client_as_admin, org, admin):
     assert "Otto Other" not in page
 
 
+def test_the_follow_up_count_is_all_of_them_not_the_five_listed(client_as_admin, org, admin):
+    import re
+
+    from tests.factories.programs import FollowUpFactory
+
+    for _ in range(7):
+        FollowUpFactory(membership=MembershipFactory(org=org), assignee=admin)
+    page = client_as_admin.get(_url(org)).content.decode()
+    section = page[page.index('id="attention-followups"') :]
+    assert re.search(r'<span class="fw-semibold">(\d+)</span>', section).group(1) == "7"
+    listed = section[: section.index("</ul>")].count('<li class="ps-4 py-1">')
+    assert listed == 5
+
+
 def test_rsvps_cancellations_and_feedback_through_the_services_show_at_once(
     client_as_admin, org, admin, django_capture_on_commit_callbacks
 ):
