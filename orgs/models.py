@@ -200,6 +200,9 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} in {self.org}"
 
+    # The fields `display_name` reads, for lists that load only them (`.only(...)`).
+    DISPLAY_NAME_FIELDS = ("name", "email", "user", "user__name")
+
     @property
     def display_name(self) -> str:
         if self.user_id and self.user.name:

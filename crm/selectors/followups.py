@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
 
 from crm.models import FollowUp
-from orgs.models import Organization
+from orgs.models import Membership, Organization
 
 
 def access_followup(*, org: Organization, followup_id: int) -> FollowUp:
@@ -38,6 +38,9 @@ def open_followups_for_admin(*, org: Organization, user, limit: int = 10) -> Ope
         .open()
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
         .select_related("membership__user")
+        .only(
+            "kind", "due_on", *(f"membership__{field}" for field in Membership.DISPLAY_NAME_FIELDS)
+        )
         .annotate(total=Window(Count("*")))
         .order_by("due_on", "-created_at")[:limit]
     )

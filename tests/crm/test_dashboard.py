@@ -372,3 +372,40 @@ def test_a_refresh_waiting_on_a_writer_counts_what_the_writer_committed():
         writer.commit()
     refresh.join(timeout=30)
     assert len(MemberActivity.objects.get(membership=member).interested_times) == 2
+
+
+def test_the_lists_cost_the_same_queries_for_one_person_as_for_five(client_as_admin, org, admin):
+    """At risk, conflicts and follow-ups each come in one query, however many are shown."""
+    from django.test.utils import CaptureQueriesContext
+
+    from attendance.services.answers import attendance_answer
+    from attendance.services.ledger import attended_record
+    from crm.selectors.dashboard_activity import dashboard_cache_bump
+    from tests.factories.accounts import UserFactory
+    from tests.factories.programs import FollowUpFactory
+
+    def add_people(count: int) -> None:
+        for _ in range(count):
+            person = MembershipFactory(org=org, user=UserFactory())
+            EngagementScore.objects.create(
+                org=org, membership=person, level="at_risk", score=9, rules_level="at_risk"
+            )
+            attendance = AttendanceFactory(event=PastEventFactory(org=org), membership=person)
+            attended_record(attendance, attended=False, source="admin", actor=admin)
+            attendance_answer(attendance=attendance, attended=True)  # refused: a conflict
+            FollowUpFactory(membership=person, assignee=admin)
+        member_stats_rebuild(org_id=org.pk)
+
+    def queries() -> tuple[int, str]:
+        dashboard_cache_bump(org_id=org.pk)  # both counts cold (no after-commit hooks here)
+        with CaptureQueriesContext(connection) as captured:
+            page = client_as_admin.get(_url(org)).content.decode()
+        return len(captured), page
+
+    add_people(1)
+    one, _ = queries()
+    add_people(4)
+    five, page = queries()
+    assert five == one
+    attention = page[page.index('id="attention-title"') : page.index('id="upcoming-title"')]
+    assert attention.count('<li class="ps-4 py-1">') == 15  # five of each list
