@@ -8,6 +8,40 @@ from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, Orga
 pytest_plugins = ["tests.browser.fixtures", "tests.fakes.fixtures", "tests.io_guard"]
 
 
+# Every ordinary table of the test database, without autovacuum (see `django_db_setup`).
+_AUTOVACUUM_OFF = """
+DO $$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT c.oid::regclass AS name FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND n.nspname = current_schema()
+    LOOP
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = off)', t.name);
+    END LOOP;
+END $$
+"""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with autovacuum off on its tables.
+
+    Each test's transaction is rolled back and leaves dead rows, so autovacuum keeps
+    visiting the tables — sometimes while a later test holds thousands of uncommitted
+    rows in them (a seeded demo). VACUUM counts rows still being inserted by another
+    transaction as not there, and records the table as empty over pages that are full
+    (`reltuples = 0`). The planner believes it: a seeded demo's dashboard became nested
+    loops over every row, and a test that takes 15 s took minutes — on whichever run
+    autovacuum happened to pass at that moment. Tests need no vacuuming; the planner then
+    estimates from the tables' real size.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(_AUTOVACUUM_OFF)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate-limit counters live there).
