@@ -4,13 +4,14 @@ Budget (DESIGN §11): 20,000 memberships, 300,000 attendance rows, ≤ 50 ms and
 number of queries whatever the page size. So the people are filtered, sorted and counted
 on `MemberStats` alone — one narrow row per membership that Postgres triggers keep in step
 with memberships, accounts, profiles, privacy settings and engagement (see its docstring) —
-and only the page's 50 rows are read from the real tables:
+and only the page's 50 rows are joined with the real tables:
 
 - counts per filter value (facets) come from one grouped query on the read model (each
   facet counted with every *other* filter applied, summed in Python over a few dozen
-  groups), tags from one more;
+  groups, tags included);
 - the page's rows come from one query: their ids picked on the read model, then joined
-  with the real tables for the name, email, headline and date joined (`page_rows`).
+  with the real tables for the name, email, headline and date joined
+  (`crm.selectors.directory_page.page_rows`).
 
 Privacy: a member who hides their profile from admins (`PrivacySettings`) shows no
 headline / city / skills / career stage and is never matched by a filter on them (the
