@@ -49,6 +49,10 @@ def _key(import_id: int, digest: str) -> str:
     return f"attendance:import-preview:{import_id}:{digest}"
 
 
+def _pending_key(import_id: int, digest: str) -> str:
+    return f"{_key(import_id, digest)}:pending"
+
+
 def import_preview_result(*, imp: AttendanceImport, digest: str) -> dict[str, Any] | None:
     """The counted result for these choices — `{"counts": …}` or `{"problem": "…"}` — or
     None while it is still being counted."""
@@ -62,7 +66,7 @@ def import_preview_request(
     the count (once) and return None for the result."""
     digest = preview_digest(imp=imp, format=format, mapping=mapping, options=options)
     result = import_preview_result(imp=imp, digest=digest)
-    if result is None and cache.add(f"{_key(imp.pk, digest)}:pending", 1, PENDING_SECONDS):
+    if result is None and cache.add(_pending_key(imp.pk, digest), 1, PENDING_SECONDS):
         from attendance.tasks import attendance_import_preview_task
 
         try:
@@ -102,5 +106,5 @@ def import_preview_count(*, import_id: int, format: str, mapping, options: dict)
         log.exception("attendance import %s: preview failed", import_id)
         result = {"problem": "The file could not be counted. Try again, or upload it again."}
     cache.set(_key(imp.pk, digest), result, RESULT_SECONDS)
-    cache.delete(f"{_key(imp.pk, digest)}:pending")
+    cache.delete(_pending_key(imp.pk, digest))
     return "counted"

@@ -46,24 +46,21 @@ class OneOfIdsField(forms.IntegerField):
         self.options = [("", empty_label), *options]
         self.ids = {pk for pk, _ in options}
 
+    def _invalid(self, value) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
     def to_python(self, value):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            ) from None
+            raise self._invalid(value) from None
 
     def validate(self, value):
         super().validate(value)
         if value is not None and value not in self.ids:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
+            raise self._invalid(value)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -318,11 +318,6 @@ def recent_imports(*, org: Organization, limit: int = 5) -> list[AttendanceImpor
     )
 
 
-# The lists below load only what they show (a test counts their queries, so a template
-# that reads more shows up as one query a row).
-NAME_FIELDS = Membership.DISPLAY_NAME_FIELDS
-
-
 @dataclass(frozen=True)
 class AtRisk:
     membership: Membership
@@ -348,7 +343,7 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
         .exclude(status=Membership.Status.LEFT)
         .annotate(risk_score=F("crm_stats__score"))
         .select_related("user")
-        .only(*NAME_FIELDS)
+        .only(*Membership.DISPLAY_NAME_FIELDS)  # what the list shows; a test counts queries
         .order_by(F("crm_stats__score").asc(nulls_last=True), "pk")[:limit]
     )
     # The first few open conflicts, each row carrying how many there are in all.
@@ -357,7 +352,9 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
         .open_conflicts()
         .select_related("attendance__event", "attendance__membership__user")
         .only(
-            "at", "attendance__event__title", *(f"attendance__membership__{f}" for f in NAME_FIELDS)
+            "at",
+            "attendance__event__title",
+            *(f"attendance__membership__{f}" for f in Membership.DISPLAY_NAME_FIELDS),
         )
         .annotate(total=models.Window(Count("*")))
         .order_by("-at")[:limit]

@@ -137,6 +137,18 @@ class DirectoryFilters:
 with_engagement = memberships_with_engagement
 
 
+def display_name(prefix: str = "") -> Coalesce:
+    """SQL for the name the directory shows: the account's name, else the membership's,
+    else the email (`prefix` reaches the membership from another model, e.g.
+    `"membership__"`)."""
+    return Coalesce(
+        NullIf(F(f"{prefix}user__name"), Value("")),
+        NullIf(F(f"{prefix}name"), Value("")),
+        f"{prefix}email",
+        output_field=CharField(),
+    )
+
+
 def directory_base(*, org: Organization) -> QuerySet[Membership]:
     """Return `org`'s memberships with everything the directory shows, unfiltered."""
     profile_visible = Coalesce(F("user__privacy_settings__profile_visible_to_admins"), Value(True))
@@ -144,12 +156,7 @@ def directory_base(*, org: Organization) -> QuerySet[Membership]:
         F("user__privacy_settings__attendance_visible_to_admins"), Value(True)
     )
     queryset = Membership.objects.for_org(org).annotate(
-        display=Coalesce(
-            NullIf(F("user__name"), Value("")),
-            NullIf(F("name"), Value("")),
-            "email",
-            output_field=CharField(),
-        ),
+        display=display_name(),
         profile_visible=profile_visible,
         attendance_visible=attendance_visible,
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 
 from crm.models import MemberStats
 from crm.selectors.directory import (
@@ -16,6 +16,7 @@ from crm.selectors.directory import (
     DirectoryFilters,
     directory_facets,
     directory_listing,
+    display_name,
     sort_order,
 )
 from orgs.models import Organization
@@ -108,13 +109,9 @@ def page_rows(
         MemberStats.objects.filter(org=org, membership_id__in=ids[offset : offset + limit])
         .order_by(*sort_order(filters.sort))
         .values_list(
+            # In `PageRow`'s field order (positional: some share a name with a column).
             "membership_id",
-            Coalesce(
-                NullIf(F("membership__user__name"), Value("")),
-                NullIf(F("membership__name"), Value("")),
-                "membership__email",
-                output_field=CharField(),
-            ),
+            display_name("membership__"),
             "membership__email",
             Case(
                 When(

@@ -18,22 +18,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from crm.models import Tag
 from crm.selectors.directory_choices import shorten
 from crm.selectors.directory_page import PageRow
 from crm.templatetags.crm_tags import ago
+from engagement.templatetags.engagement_tags import badge_html
 from orgs.models import Organization
 
 PLACEHOLDER_ID = 999_999_999
 
 
-LEVEL_BADGE = "engagement/partials/_engagement_badge.html"
 STATUS_BADGES = {
     "contact": format_html('<span class="badge text-bg-light border me-1">{}</span>', "Contact"),
     "left": format_html('<span class="badge text-bg-light border me-1">{}</span>', "Left"),
@@ -81,13 +80,9 @@ def directory_rows(
         )
         for tag in tags
     ]
-    level_badges: dict[tuple[str | None, bool], SafeString] = {}
+    level_badges: dict = {}  # each distinct level badge rendered once
     shown = []
     for m in rows:
-        level = (m.effective_level, m.level_overridden)
-        if level not in level_badges:
-            context = {"level": level[0], "overridden": level[1]}
-            level_badges[level] = mark_safe(render_to_string(LEVEL_BADGE, context))  # noqa: S308 - an autoescaped template's output
         own_tags = sorted(position[pk] for pk in m.tag_ids if pk in position)
         last_active = _local(m.last_active_at)
         joined = _local(m.joined_at)
@@ -101,7 +96,7 @@ def directory_rows(
                 headline_short=shorten(m.headline, 60),
                 badges=STATUS_BADGES.get(m.status, SafeString())
                 + (ADMIN_BADGE if m.role == "admin" else SafeString()),
-                level_badge=level_badges[level],
+                level_badge=badge_html(m.effective_level, m.level_overridden, memo=level_badges),
                 last_active_iso=last_active.isoformat() if last_active else "",
                 last_active_title=(
                     f"{last_active.day} {last_active:%b %Y, %H:%M %Z}" if last_active else ""
