@@ -15,6 +15,7 @@ import threading
 import zoneinfo
 
 import pytest
+from django.db import connection
 
 from attendance.models import Attendance, AttendanceImport
 from attendance.services.imports import import_run
@@ -168,7 +169,15 @@ def test_a_big_file_shows_progress_until_the_worker_is_done(live_server, browser
     assert page.get_by_text("Waiting for a worker").is_visible()
     both(page, "06-progress")
 
-    worker = threading.Thread(target=import_run, kwargs={"import_id": imp.pk})
+    def work() -> None:
+        """The worker's run, on its own thread; its database connection closed after (an
+        open one kept the test database from being dropped at the end of the run)."""
+        try:
+            import_run(import_id=imp.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
     worker.start()
     worker.join()
     page.get_by_text("attendances recorded for 2200 people").wait_for(timeout=15_000)
