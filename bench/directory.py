@@ -9,9 +9,7 @@ an engagement level and score for everyone (some overridden), ten tags on 30,000
 memberships.
 
 Then, through Django's test client as the org's admin (server time: the whole request
-through middleware, view and template), the median of 20 requests for each of these
-pages and the baseline, taking turns (one request of each per round, so a busy spell of
-this shared machine weighs on all of them alike):
+through middleware, view and template), the median of 20 requests for:
 
 - the directory's first page;
 - a filtered page (level + tag + search);
@@ -22,7 +20,11 @@ this shared machine weighs on all of them alike):
 
 each with the query count at 25 and at 100 rows per page (must be equal), against
 Django's own admin changelist for `Membership` filtered to the same org (the baseline,
-same data, same client). Then the export of all 20,000 rows as CSV, with the growth of
+same data, same client; the last line gives the slowest page's ratio to it, the figure
+to compare between runs on a shared machine). Each page's 20 requests run back to back,
+as the budget is stated; taking turns between the pages was tried and cost every page
+4-5 ms more (the request before, another page, leaves the CPU caches cold), the page
+after the changelist most. Then the export of all 20,000 rows as CSV, with the growth of
 the process's peak memory while it streams.
 
 Budget (DESIGN §11): each page ≤ 50 ms, a constant query count, the export ≤ 5 s with
@@ -58,7 +60,6 @@ REQUESTS = 20
 PAGE_BUDGET_MS = 50.0
 EXPORT_BUDGET_S = 5.0
 UNUSABLE = "!"
-BASELINE = "django admin changelist"
 PASSWORD = "bench-pass-2026"  # noqa: S105 - a throw-away database
 
 
@@ -183,26 +184,20 @@ def reuse():
     return org, admin, rows, list(Tag.objects.filter(org=org).order_by("pk"))
 
 
-def timed_rounds(client, pages: dict[str, str], *, n=REQUESTS, before=None) -> dict[str, float]:
-    """Median milliseconds of `n` GETs of each page, after one warm-up each; asserts 200.
-
-    The pages take turns — one request of each per round — so a busy spell of this
-    shared machine falls on all of them alike, and their ratios to the baseline (one of
-    the pages) hold. `before[label]()` runs ahead of each of that page's requests,
-    untimed (the dashboard's cold figure empties its cache)."""
-    before = before or {}
-    for url in pages.values():
-        assert client.get(url).status_code == 200, url
-    times: dict[str, list[float]] = {label: [] for label in pages}
+def timed(client, url, *, n=REQUESTS, before=None, **extra) -> tuple[float, int]:
+    """Median milliseconds of `n` GETs, after one warm-up; asserts 200. `before()` runs
+    ahead of each timed request, untimed (the dashboard's cold figure empties its cache)."""
+    response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
     for _ in range(n):
-        for label, url in pages.items():
-            if label in before:
-                before[label]()
-            started = time.perf_counter()
-            response = client.get(url)
-            times[label].append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-    return {label: statistics.median(values) for label, values in times.items()}
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        response = client.get(url, **extra)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return statistics.median(times), len(response.content)
 
 
 def query_counts(client, url) -> tuple[int, int]:
@@ -272,19 +267,18 @@ def main() -> int:
         # after that (or after any attendance change) waits for the cold figure.
         pages["dashboard 12 months cold"] = pages["dashboard 12 months"]
         cold = {"dashboard 12 months cold": lambda: dashboard_cache_bump(org_id=org.pk)}
-        baseline_url = f"/admin/orgs/membership/?org__id__exact={org.pk}"
-        medians = timed_rounds(client, {**pages, BASELINE: baseline_url}, before=cold)
-        baseline = medians.pop(BASELINE)
         results = {}
         for label, url in pages.items():
+            median, _size = timed(client, url, before=cold.get(label))
             if label.startswith("dashboard"):
                 q25 = q100 = None
             else:
                 q25, q100 = query_counts(client, url)
-            results[label] = (medians[label], q25, q100)
+            results[label] = (median, q25, q100)
             queries = "" if q25 is None else f", queries {q25} at 25 rows / {q100} at 100 rows"
-            print(f"{label:>22}: {medians[label]:6.1f} ms median of {REQUESTS}{queries}")
-        print(f"{BASELINE:>22}: {baseline:6.1f} ms median of {REQUESTS}")
+            print(f"{label:>22}: {median:6.1f} ms median of {REQUESTS}{queries}")
+        baseline, _ = timed(client, f"/admin/orgs/membership/?org__id__exact={org.pk}")
+        print(f"{'django admin changelist':>22}: {baseline:6.1f} ms median of {REQUESTS}")
         export_s, rows, growth = export_all(client, org)
         print(f"{'export (csv, all)':>22}: {export_s:.2f} s for {rows:,} rows, "
               f"peak memory +{growth:.0f} MB")  # fmt: skip
