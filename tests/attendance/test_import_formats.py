@@ -17,6 +17,7 @@ from attendance.imports import parse_file
 from attendance.models import Attendance, AttendanceImport
 from orgs.models import Membership
 from tests.attendance import import_files as F
+from tests.attendance import workbook_files as W
 from tests.attendance.after_event import ended_event
 from tests.attendance.imports_helpers import run
 from tests.factories.orgs import MembershipFactory
@@ -205,7 +206,7 @@ def test_command_commit_imports(org, admin, event, tmp_path):
 
 def test_command_refuses_a_pdf(org, tmp_path):
     with pytest.raises(CommandError, match="PDF"):
-        call_command("import_attendance", org.slug, str(_write(tmp_path, "a.csv", F.pdf())))
+        call_command("import_attendance", org.slug, str(_write(tmp_path, "a.csv", W.pdf())))
 
 
 def test_xlsx_is_parsed_in_a_child_under_a_memory_cap(settings, tmp_path):
@@ -218,7 +219,7 @@ def test_xlsx_is_parsed_in_a_child_under_a_memory_cap(settings, tmp_path):
 
 def test_xlsx_formula_text_stays_text(tmp_path):
     rows = [["Email", "Name"], ["x@example.org", "=1+1"], ["y@example.org", "@SUM(A1)"]]
-    reading = parse_file(_write(tmp_path, "f.xlsx", F.xlsx(rows)), tz=BERLIN)
+    reading = parse_file(_write(tmp_path, "f.xlsx", W.xlsx(rows)), tz=BERLIN)
     assert [r.name for r in reading.parsed.rows] == ["=1+1", "@SUM(A1)"]
 
 
@@ -242,7 +243,7 @@ def test_a_sheet_that_aborts_calamine_only_kills_the_child(tmp_path):
         'Email</t></is></c></row><row r="250000"><c r="GR250000"><v>1</v></c></row>'
         "</sheetData></worksheet>"
     )
-    path = _write(tmp_path, "far.xlsx", F._zip_workbook(sheet))
+    path = _write(tmp_path, "far.xlsx", W.zip_workbook(sheet))
     xlsx_check(path)  # the cheap guards let it through
     with pytest.raises(ImportFileError, match="could not be read safely"):
         parse_file(path, tz=BERLIN)

@@ -15,6 +15,7 @@ from attendance.signals import attendance_imported
 from events.models import Event
 from orgs.models import Membership
 from tests.attendance import import_files as F
+from tests.attendance import zoom_files as Z
 from tests.attendance.after_event import ended_event
 from tests.attendance.imports_helpers import run, upload
 from tests.factories.accounts import UserFactory
@@ -38,7 +39,7 @@ def test_webinar_report_records_attendees_and_no_shows(org, admin, webinar, sett
     settings.UPLOAD_ROOT = tmp_path
     ps = F.people(8)
     known = MembershipFactory(org=org, email=ps[1].email, name="", status="contact", user=None)
-    data = F.zoom_webinar(
+    data = Z.zoom_webinar(
         start=_local(webinar), panelists=[ps[0]], attended=ps[1:5], absent=ps[5:7], rejoin=ps[2]
     )
     imp = run(org, admin, data, "webinar.csv")
@@ -65,7 +66,7 @@ def test_webinar_report_records_attendees_and_no_shows(org, admin, webinar, sett
 
 def test_same_file_twice_changes_nothing(org, admin, webinar, settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path
-    data = F.zoom_webinar(start=_local(webinar), attended=F.people(5), absent=F.people(2, offset=5))
+    data = Z.zoom_webinar(start=_local(webinar), attended=F.people(5), absent=F.people(2, offset=5))
     first = run(org, admin, data)
     ledger = AttendanceChange.objects.count()
     members = Membership.objects.count()
@@ -92,7 +93,7 @@ def test_admin_mark_outranks_import(org, admin, webinar, settings, tmp_path):
     Attendance.objects.create(
         event=webinar, membership=m, attended=False, attended_source="admin", rsvp="going"
     )
-    imp = run(org, admin, F.zoom_webinar(start=_local(webinar), attended=ps))
+    imp = run(org, admin, Z.zoom_webinar(start=_local(webinar), attended=ps))
     a = Attendance.objects.get(event=webinar, membership=m)
     assert (a.attended, a.attended_source) == (False, "admin")
     assert imp.counts["kept_more_trusted"] == 1
@@ -105,7 +106,7 @@ def test_import_overrides_self_report_and_undo_restores_it(org, admin, webinar, 
     a = Attendance.objects.create(
         event=webinar, membership=m, attended=False, attended_source="self", rsvp="going"
     )
-    imp = run(org, admin, F.zoom_webinar(start=_local(webinar), attended=ps))
+    imp = run(org, admin, Z.zoom_webinar(start=_local(webinar), attended=ps))
     a.refresh_from_db()
     assert (a.attended, a.attended_source) == (True, "import")
     # The member's own "no" is kept as a conflict for the check-in list.
@@ -125,7 +126,7 @@ def test_import_overrides_self_report_and_undo_restores_it(org, admin, webinar, 
 
 def test_preview_counts_and_writes_nothing(org, admin, webinar, settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path
-    imp = upload(org, admin, F.zoom_webinar(start=_local(webinar), attended=F.people(4)))
+    imp = upload(org, admin, Z.zoom_webinar(start=_local(webinar), attended=F.people(4)))
     counts = import_preview(imp=imp, reading=import_read(imp), options={})
     assert counts["attended"] == 4
     assert counts["new_contacts"] == 4
@@ -140,7 +141,7 @@ def test_zoom_meeting_minutes_threshold_and_rejoins(org, admin, settings, tmp_pa
     start = datetime.datetime(2024, 3, 4, 18, 0)
     ps = F.people(3)
     m = lambda minutes: start + datetime.timedelta(minutes=minutes)  # noqa: E731
-    data = F.zoom_meeting(
+    data = Z.zoom_meeting(
         [
             {
                 "id": "812 1111 2222",
@@ -208,7 +209,7 @@ def test_sweep_runs_lost_queued_imports_and_fails_interrupted_ones(
     from attendance.services.imports import import_confirm, imports_sweep
 
     settings.UPLOAD_ROOT = tmp_path
-    data = F.zoom_webinar(start=_local(webinar), attended=F.people(2))
+    data = Z.zoom_webinar(start=_local(webinar), attended=F.people(2))
     queued = upload(org, admin, data)
     import_confirm(
         imp=queued, user=admin, format="zoom_webinar", mapping={}, options={}, background=False
@@ -238,7 +239,7 @@ def test_big_file_is_checked_on_upload_from_its_head_and_counted_exactly_by_the_
     start = datetime.datetime(2024, 3, 4, 18, 0)
     ps = F.people(6)
     joins = [(p, start, start + datetime.timedelta(minutes=40)) for p in ps]
-    data = F.zoom_meeting(
+    data = Z.zoom_meeting(
         [{"id": "812 1111 3333", "topic": "Big", "start": start, "minutes": 60, "joins": joins}]
     )
     imp = upload(org, admin, data)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from attendance.models import Attendance, AttendanceImport
 from orgs.models import Membership
 from tests.attendance import import_files as F
+from tests.attendance import workbook_files as W
+from tests.attendance import zoom_files as Z
 from tests.attendance.after_event import ended_event
 
 
@@ -32,7 +34,7 @@ def _upload(client, org, data, name="report.csv"):
 def test_upload_preview_confirm_result(client_as_admin, org, uploads):
     event = ended_event(org, hours_ago=30, title="Reading group")
     start = event.start.astimezone(__import__("zoneinfo").ZoneInfo(event.timezone))
-    data = F.zoom_webinar(
+    data = Z.zoom_webinar(
         start=start.replace(tzinfo=None), title="Reading group", attended=F.people(3)
     )
     response = _upload(client_as_admin, org, data, "webinar.csv")
@@ -79,10 +81,10 @@ def test_same_file_again_says_nothing_changed(client_as_admin, org):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("report.pdf.csv", F.pdf(), b"This is a PDF"),
-        ("bomb.xlsx", F.xlsx_zip_bomb(120), b"far more than an attendance list needs"),
-        ("entities.xlsx", F.xlsx_entity_bomb(), b"DTD"),
-        ("far.xlsx", F.xlsx_far_cell(), b"reaches row 1,048,576"),
+        ("report.pdf.csv", W.pdf(), b"This is a PDF"),
+        ("bomb.xlsx", W.xlsx_zip_bomb(120), b"far more than an attendance list needs"),
+        ("entities.xlsx", W.xlsx_entity_bomb(), b"DTD"),
+        ("far.xlsx", W.xlsx_far_cell(), b"reaches row 1,048,576"),
         ("empty.csv", b"", b"empty"),
         ("headers.csv", b"Email,Name\r\n", b"no rows of people"),
         ("junk.csv", bytes(range(256)) * 40, b"not text"),

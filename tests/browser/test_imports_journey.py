@@ -20,6 +20,7 @@ from django.db import connection
 from attendance.models import Attendance, AttendanceImport
 from attendance.services.imports import import_run
 from tests.attendance import import_files as F
+from tests.attendance import zoom_files as Z
 from tests.attendance.after_event import ended_event
 from tests.browser.fixtures import SCREENSHOTS, open_as
 from tests.factories.accounts import UserFactory
@@ -51,7 +52,7 @@ def setup(db, settings, tmp_path):
     people = F.people(9)
     MembershipFactory(org=org, email=people[1].email, name=people[1].name, user=UserFactory())
     local = talk.start.astimezone(zoneinfo.ZoneInfo(talk.timezone)).replace(tzinfo=None)
-    report = F.zoom_webinar(
+    report = Z.zoom_webinar(
         start=local,
         title="AI Safety Fundamentals: Talk",
         panelists=[people[0]],
@@ -138,7 +139,7 @@ def test_a_big_file_shows_progress_until_the_worker_is_done(live_server, browser
 
     start = datetime.datetime(2024, 3, 4, 18, 0)
     crowd = F.people(2200, domain="crowd.example")
-    big = F.zoom_meeting(
+    big = Z.zoom_meeting(
         [
             {
                 "id": "812 9999 0000",
