@@ -8,6 +8,19 @@ from datetime import datetime, timedelta
 from tests.attendance.import_files import P, csv_text
 
 
+# The header Zoom repeats above the host and above the panelists.
+WEBINAR_PEOPLE_HEADER = [
+    "Attended",
+    "User Name (Original Name)",
+    "Email",
+    "Join Time",
+    "Leave Time",
+    "Time in Session (minutes)",
+    "Is Guest",
+    "Country/Region Name",
+]
+
+
 def _zoom_us(dt: datetime) -> str:
     return dt.strftime("%m/%d/%Y %I:%M:%S %p")
 
@@ -56,16 +69,7 @@ def zoom_webinar(
         ],
         [],
         ["Host Details"],
-        [
-            "Attended",
-            "User Name (Original Name)",
-            "Email",
-            "Join Time",
-            "Leave Time",
-            "Time in Session (minutes)",
-            "Is Guest",
-            "Country/Region Name",
-        ],
+        WEBINAR_PEOPLE_HEADER,
         [
             "Yes",
             host.name,
@@ -78,16 +82,7 @@ def zoom_webinar(
         ],
         [],
         ["Panelist Details"],
-        [
-            "Attended",
-            "User Name (Original Name)",
-            "Email",
-            "Join Time",
-            "Leave Time",
-            "Time in Session (minutes)",
-            "Is Guest",
-            "Country/Region Name",
-        ],
+        WEBINAR_PEOPLE_HEADER,
     ]
     for p in panelists:
         rows.append(
