@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from tests.attendance.import_files import P, csv_text
 
-
 # The header Zoom repeats above the host and above the panelists.
 WEBINAR_PEOPLE_HEADER = [
     "Attended",
