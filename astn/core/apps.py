@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
+
+        from astn.core.db import apply_session_settings
+
+        connection_created.connect(apply_session_settings, dispatch_uid="astn_db_session")
 
         from astn.core.scope import install_commit_hooks_outside_scope
 

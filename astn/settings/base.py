@@ -92,16 +92,15 @@ _AUTOSTART = devservices.autostart_enabled()
 DATABASE_URL = env_str("DATABASE_URL") or devservices.database_url(start=_AUTOSTART)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The planner's default cost of a random page read (4) assumes spinning disks; ASTN's
-# working set is in memory or on SSD, where 1.1 is the usual figure. At 4 the planner
-# prices the directory's facet index (an index-only scan already in group order) above
-# a full scan plus hashing, which takes twice as long (docs/crm.md, "fifth stop").
-# Options given in DATABASE_URL come later and win; ASTN_DB_RANDOM_PAGE_COST="" drops it.
-_RANDOM_PAGE_COST = env_str("ASTN_DB_RANDOM_PAGE_COST", "1.1")
-if _RANDOM_PAGE_COST:
-    _RANDOM_PAGE_COST = str(float(_RANDOM_PAGE_COST))  # a number, or settings fail to load
-    _OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    _OPTIONS["options"] = f"-c random_page_cost={_RANDOM_PAGE_COST} {_OPTIONS.get('options', '')}"
+# The planner's cost of a random page read, set on each new connection (`astn.core.db`).
+# Postgres' default (4) assumes spinning disks; ASTN's working set is in memory or on
+# SSD, where 1.1 is the usual figure. At 4 the planner prices the directory's facet index
+# (an index-only scan already in group order) above a full scan plus hashing, which takes
+# twice as long (docs/crm.md, "fifth stop"). A SET rather than a startup option, which
+# PgBouncer refuses. Empty: leave the server's value.
+ASTN_DB_RANDOM_PAGE_COST = env_str("ASTN_DB_RANDOM_PAGE_COST", "1.1")
+if ASTN_DB_RANDOM_PAGE_COST:
+    ASTN_DB_RANDOM_PAGE_COST = str(float(ASTN_DB_RANDOM_PAGE_COST))  # or settings fail
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or devservices.redis_url(start=_AUTOSTART)
