@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from attendance.demo_imports import seed_imports
 from attendance.models import Attendance, Source
 from attendance.services import rsvp_set
 from attendance.services.answers import attendance_answer, attendance_feedback_set
@@ -49,7 +50,7 @@ def seed(*, stdout) -> None:
         seeded += 1
     stdout.write(f"attendance: RSVPs on {seeded} demo events ({rsvps} answers)")
     _seed_after_the_event(stdout=stdout)
-    _seed_import(stdout=stdout)
+    seed_imports(stdout=stdout)
     _seed_messages(stdout=stdout)
 
 
@@ -152,132 +153,6 @@ def _after(attendance: Attendance, what: str, *, admin, index: int, now) -> None
         attended_record(attendance, attended=False, source=Source.ADMIN, actor=admin)
         attendance_answer(attendance=attendance, attended=True, actor=user, now=now)
     # "unanswered": asked once, no answer yet (the dashboard shows it).
-
-
-# --- #11: one finished Zoom import, so the imports list and result page have something ---
-
-IMPORT_ORG = "effective-giving-online"
-# (name, email, minutes in the first join, minutes in a rejoin or 0)
-ZOOM_PEOPLE = [
-    ("Diego Alvarez", "diego@astn.example", 58, 0),
-    ("Priya Raman", "priya@astn.example", 22, 31),
-    ("Hannah Schulz", "hannah.schulz@example.net", 61, 0),
-    ("Kwame Mensah", "kwame.mensah@example.net", 6, 0),
-    ("Lucía Fernández", "lucia.fernandez@example.net", 44, 0),
-    ("Ravi Iyer", "ravi.iyer@example.net", 35, 12),
-    ("Emma Novak", "emma.novak@example.net", 3, 0),
-]
-
-
-def _zoom_report(start) -> bytes:
-    """A Zoom participants report "with meeting data" for a talk 12 days ago."""
-    import csv
-    import io
-
-    def stamp(dt) -> str:
-        return dt.strftime("%m/%d/%Y %I:%M:%S %p")
-
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    end = start + timedelta(minutes=65)
-    w.writerow(
-        [
-            "Meeting ID",
-            "Topic",
-            "Start Time",
-            "End Time",
-            "User Email",
-            "Duration (Minutes)",
-            "Participants",
-        ]
-    )
-    w.writerow(
-        [
-            "851 2207 4410",
-            "Giving well: Q&A with charity researchers",
-            stamp(start),
-            stamp(end),
-            "hosts@effective-giving.example",
-            65,
-            len(ZOOM_PEOPLE),
-        ]
-    )
-    w.writerow([])
-    w.writerow(
-        [
-            "Name (Original Name)",
-            "User Email",
-            "Join Time",
-            "Leave Time",
-            "Duration (Minutes)",
-            "Guest",
-            "Recording Consent",
-        ]
-    )
-    w.writerow(
-        ["EGO Hosts", "hosts@effective-giving.example", stamp(start), stamp(end), 65, "No", ""]
-    )
-    for n, (name, email, first, again) in enumerate(ZOOM_PEOPLE):
-        joined = start + timedelta(minutes=n)
-        w.writerow(
-            [
-                name,
-                email,
-                stamp(joined),
-                stamp(joined + timedelta(minutes=first)),
-                first,
-                "Yes",
-                "Y",
-            ]
-        )
-        if again:
-            back = joined + timedelta(minutes=first + 3)
-            w.writerow(
-                [
-                    name,
-                    email,
-                    stamp(back),
-                    stamp(back + timedelta(minutes=again)),
-                    again,
-                    "Yes",
-                    "Y",
-                ]
-            )
-    return out.getvalue().encode()
-
-
-def _seed_import(*, stdout) -> None:
-    import zoneinfo
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from attendance.models import AttendanceImport
-    from attendance.services.imports import import_confirm, import_run, import_upload
-    from orgs.models import Organization
-
-    org = Organization.objects.filter(slug=IMPORT_ORG).first()
-    if org is None or AttendanceImport.objects.for_org(org).exists():
-        return
-    admin = Membership.objects.admins().filter(org=org).select_related("user").first()
-    zone = zoneinfo.ZoneInfo("Europe/London")
-    day = timezone.now().astimezone(zone) - timedelta(days=12)
-    start = day.replace(hour=18, minute=0, second=0, microsecond=0, tzinfo=None)
-    user = admin.user if admin else None
-    imp = import_upload(
-        org=org,
-        user=user,
-        uploaded=SimpleUploadedFile("zoom_participants_85122074410.csv", _zoom_report(start)),
-    )
-    import_confirm(
-        imp=imp,
-        user=user,
-        format=imp.format,
-        mapping={},
-        options={"create_events": True},
-        background=False,
-    )
-    imp = import_run(import_id=imp.pk)
-    stdout.write(f"attendance: a finished Zoom import on {org.name} ({imp.status if imp else '-'})")
 
 
 def _seed_messages(*, stdout) -> None:

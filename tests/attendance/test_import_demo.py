@@ -1,12 +1,16 @@
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from attendance import demo
-from attendance.models import Attendance, AttendanceImport
+from attendance import demo_imports as demo
+from attendance.models import Attendance, AttendanceImport, Source
 from events.models import Event
+from orgs.models import Membership
 from tests.factories.accounts import UserFactory
-from tests.factories.orgs import AdminMembershipFactory, OrganizationFactory
+from tests.factories.events import EventFactory
+from tests.factories.orgs import AdminMembershipFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +19,8 @@ def test_demo_leaves_one_finished_zoom_import(settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path
     org = OrganizationFactory(slug=demo.IMPORT_ORG, is_online=True)
     AdminMembershipFactory(org=org, user=UserFactory())
-    demo._seed_import(stdout=io.StringIO())
-    demo._seed_import(stdout=io.StringIO())
+    demo.seed_zoom_import(stdout=io.StringIO())
+    demo.seed_zoom_import(stdout=io.StringIO())
     imp = AttendanceImport.objects.get()
     assert (imp.status, imp.format) == ("done", "zoom_meeting")
     event = Event.objects.get(org=org, source="import")
@@ -24,3 +28,32 @@ def test_demo_leaves_one_finished_zoom_import(settings, tmp_path):
     attended = Attendance.objects.filter(event=event, attended=True).count()
     assert attended == imp.counts["attended"] == 5  # Kwame (6 min) and Emma (3 min) left early
     assert "Host" in imp.skipped[0]["reason"]
+
+
+def test_demo_leaves_a_luma_import_on_the_latest_past_evening(settings, tmp_path):
+    settings.UPLOAD_ROOT = tmp_path
+    org = OrganizationFactory(slug=demo.LUMA_ORG)
+    AdminMembershipFactory(org=org, user=UserFactory())
+    members = [MembershipFactory(org=org, user=UserFactory()) for _ in range(2)]
+    now = timezone.now()
+    EventFactory(org=org, start=now - timedelta(days=30), end=now - timedelta(days=30, hours=-2))
+    latest = EventFactory(
+        org=org, start=now - timedelta(days=3), end=now - timedelta(days=3, hours=-2)
+    )
+    EventFactory(org=org, start=now + timedelta(days=3), end=now + timedelta(days=3, hours=2))
+
+    demo.seed_luma_import(stdout=io.StringIO())
+    demo.seed_luma_import(stdout=io.StringIO())  # idempotent
+
+    imp = AttendanceImport.objects.get()
+    assert (imp.status, imp.format, imp.event_ids) == ("done", "luma", [latest.pk])
+    came = Attendance.objects.filter(event=latest, attended=True)
+    assert {a.membership.email or a.membership.user.email for a in came} >= {
+        m.user.email for m in members
+    }
+    assert came.count() == imp.counts["attended"] == len(members) + 3
+    assert set(came.values_list("attended_source", flat=True)) == {Source.IMPORT}
+    no_show = Attendance.objects.get(event=latest, membership__email="tim.becker@example.net")
+    assert (no_show.rsvp, no_show.attended) == (Attendance.Rsvp.GOING, False)
+    contacts = Membership.objects.filter(org=org, status=Membership.Status.CONTACT)
+    assert contacts.count() == imp.counts["new_contacts"] == 4

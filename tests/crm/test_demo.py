@@ -45,6 +45,8 @@ def test_demo_org_has_a_living_directory_and_dashboard():
     assert not dashboard.context["is_new"]
     figures = {f.label: f.value for f in dashboard.context["figures"]}
     assert figures["Events held"] > 0
+    assert [imp.format for imp in dashboard.context["imports"]] == ["luma"]
+    assert dashboard.context["imports"][0].status == "done"
 
     # The charts come from roll-ups the demo must rebuild (it writes attendance in bulk).
     year = client.get(
