@@ -50,7 +50,7 @@ def seed(*, stdout) -> None:
         seeded += 1
     stdout.write(f"attendance: RSVPs on {seeded} demo events ({rsvps} answers)")
     _seed_after_the_event(stdout=stdout)
-    seed_imports(stdout=stdout)
+    seed_imports(stdout=stdout, ended_before=timezone.now() - RECENT)
     _seed_messages(stdout=stdout)
 
 

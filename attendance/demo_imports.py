@@ -4,8 +4,10 @@ list, a result page and the dashboard's "Recent imports" have something to show.
 - Effective Giving Online: a Zoom participants report of a talk 12 days ago, for which
   the import creates the event (rejoins folded, the host skipped, two who left early
   not counted as attending);
-- Berlin Reading Circle: lu.ma's guest CSV of its latest past evening, matched to that
-  event: members checked in, new guests become contacts, one approved guest no-show.
+- Berlin Reading Circle: lu.ma's guest CSV of its latest evening that ended before
+  `ended_before` (older than the recent ones the demo leaves unanswered, so the dashboard
+  still asks about those), matched to that event: members checked in, new guests become
+  contacts, one approved guest a no-show.
 
 Idempotent: an org that already has an import is left alone.
 """
@@ -205,12 +207,12 @@ def seed_zoom_import(*, stdout) -> None:
     stdout.write(f"attendance: a finished Zoom import on {org.name} ({imp.status})")
 
 
-def seed_luma_import(*, stdout) -> None:
+def seed_luma_import(*, stdout, ended_before) -> None:
     org = _org_without_imports(LUMA_ORG)
     if org is None:
         return
     event = (
-        Event.objects.for_org(org).published().filter(end__lt=timezone.now()).order_by("-start")
+        Event.objects.for_org(org).published().filter(end__lt=ended_before).order_by("-start")
     ).first()
     if event is None:
         return
@@ -230,6 +232,6 @@ def seed_luma_import(*, stdout) -> None:
     stdout.write(f"attendance: a finished lu.ma import on {org.name} ({imp.status})")
 
 
-def seed_imports(*, stdout) -> None:
+def seed_imports(*, stdout, ended_before) -> None:
     seed_zoom_import(stdout=stdout)
-    seed_luma_import(stdout=stdout)
+    seed_luma_import(stdout=stdout, ended_before=ended_before)
