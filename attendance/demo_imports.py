@@ -22,6 +22,11 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from attendance.imports.formats.zoom_meeting import (
+    MEETING_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    TIME_FORMAT,
+)
 from attendance.models import AttendanceImport
 from attendance.services.imports import import_confirm, import_run, import_upload
 from events.models import Event
@@ -44,22 +49,12 @@ def _zoom_report(start) -> bytes:
     """A Zoom participants report "with meeting data" for a talk 12 days ago."""
 
     def stamp(dt) -> str:
-        return dt.strftime("%m/%d/%Y %I:%M:%S %p")
+        return dt.strftime(TIME_FORMAT)
 
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     end = start + timedelta(minutes=65)
-    w.writerow(
-        [
-            "Meeting ID",
-            "Topic",
-            "Start Time",
-            "End Time",
-            "User Email",
-            "Duration (Minutes)",
-            "Participants",
-        ]
-    )
+    w.writerow(MEETING_COLUMNS)
     w.writerow(
         [
             "851 2207 4410",
@@ -72,17 +67,7 @@ def _zoom_report(start) -> bytes:
         ]
     )
     w.writerow([])
-    w.writerow(
-        [
-            "Name (Original Name)",
-            "User Email",
-            "Join Time",
-            "Leave Time",
-            "Duration (Minutes)",
-            "Guest",
-            "Recording Consent",
-        ]
-    )
+    w.writerow(PARTICIPANT_COLUMNS)
     w.writerow(
         ["EGO Hosts", "hosts@effective-giving.example", stamp(start), stamp(end), 65, "No", ""]
     )

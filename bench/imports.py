@@ -43,6 +43,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from attendance.imports.formats.zoom_meeting import (  # noqa: E402
+    MEETING_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    TIME_FORMAT,
+)
+
 PEOPLE, EVENTS, ROWS = 20_000, 200, 100_000
 KNOWN = PEOPLE // 2
 BUDGET_SECONDS, BUDGET_RATIO, BUDGET_MB = 10.0, 10.0, 500
@@ -53,46 +59,25 @@ def build_file(path: Path, start0: datetime) -> int:
     rng = random.Random(11)
     per_event = ROWS // EVENTS
     rows = 0
-    fmt = "%m/%d/%Y %I:%M:%S %p"
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         for e in range(EVENTS):
             start = start0 + timedelta(days=e)
             end = start + timedelta(minutes=90)
-            w.writerow(
-                [
-                    "Meeting ID",
-                    "Topic",
-                    "Start Time",
-                    "End Time",
-                    "User Email",
-                    "Duration (Minutes)",
-                    "Participants",
-                ]
-            )
+            w.writerow(MEETING_COLUMNS)
             w.writerow(
                 [
                     f"8{e:09d}",
                     f"Bench session {e}",
-                    start.strftime(fmt),
-                    end.strftime(fmt),
+                    start.strftime(TIME_FORMAT),
+                    end.strftime(TIME_FORMAT),
                     "host@bench.example",
                     90,
                     per_event,
                 ]
             )
             w.writerow([])
-            w.writerow(
-                [
-                    "Name (Original Name)",
-                    "User Email",
-                    "Join Time",
-                    "Leave Time",
-                    "Duration (Minutes)",
-                    "Guest",
-                    "Recording Consent",
-                ]
-            )
+            w.writerow(PARTICIPANT_COLUMNS)
             n = 0
             while n < per_event:
                 p = rng.randrange(PEOPLE)
@@ -107,8 +92,8 @@ def build_file(path: Path, start0: datetime) -> int:
                         [
                             f"Person {p}",
                             f"person{p}@bench.example",
-                            a.strftime(fmt),
-                            b.strftime(fmt),
+                            a.strftime(TIME_FORMAT),
+                            b.strftime(TIME_FORMAT),
                             round((b - a).total_seconds() / 60),
                             "Yes",
                             "",

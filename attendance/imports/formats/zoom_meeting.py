@@ -32,6 +32,29 @@ from attendance.imports.records import (
 NAME = "zoom_meeting"
 LABEL = "Zoom meeting participants report"
 
+# The columns Zoom writes, in its order, and its time stamps: for the files made here
+# (the demo, `bench/imports.py`). The tests' fixtures keep their own copy on purpose, so
+# a slip here cannot hide in both the parser and the files it is tested with.
+MEETING_COLUMNS = (
+    "Meeting ID",
+    "Topic",
+    "Start Time",
+    "End Time",
+    "User Email",
+    "Duration (Minutes)",
+    "Participants",
+)
+PARTICIPANT_COLUMNS = (
+    "Name (Original Name)",
+    "User Email",
+    "Join Time",
+    "Leave Time",
+    "Duration (Minutes)",
+    "Guest",
+    "Recording Consent",
+)
+TIME_FORMAT = "%m/%d/%Y %I:%M:%S %p"
+
 
 def _is_meeting_header(h: Header) -> bool:
     return h.has("Meeting ID", "Topic", "Start Time")
