@@ -325,12 +325,22 @@ class AtRisk:
 
 
 @dataclass(frozen=True)
+class Unanswered:
+    """A recent past event with going RSVPs whose attendance nobody has recorded yet."""
+
+    event_id: int
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Attention:
     at_risk: list[AtRisk]
     at_risk_total: int
     conflicts: list[AttendanceChange]
     conflict_total: int
     unanswered: int  # going RSVPs on recent past events whose attendance is still unknown
+    unanswered_events: list[Unanswered]  # the latest of those events, each to its check-in list
 
 
 def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Attention:
@@ -365,17 +375,31 @@ def attention(*, org: Organization, at_risk_total: int, limit: int = 5) -> Atten
     recent_events = list(
         Event.objects.for_org(org)
         .filter(status=Event.Status.PUBLISHED, end__lt=now, end__gte=now - timedelta(days=30))
-        .values_list("pk", flat=True)
+        .order_by("-end", "-pk")
+        .values_list("pk", "title")
     )
-    unanswered = Attendance.objects.filter(
-        event_id__in=recent_events, rsvp=Attendance.Rsvp.GOING, attended__isnull=True
-    ).count()
+    unanswered = dict(
+        Attendance.objects.filter(
+            event_id__in=[pk for pk, _ in recent_events],
+            rsvp=Attendance.Rsvp.GOING,
+            attended__isnull=True,
+        )
+        .values_list("event_id")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    unanswered_events = [
+        Unanswered(event_id=pk, title=title, count=unanswered[pk])
+        for pk, title in recent_events
+        if pk in unanswered
+    ]
     return Attention(
         at_risk=[AtRisk(m, m.risk_score) for m in at_risk],
         at_risk_total=at_risk_total,
         conflicts=conflicts,
         conflict_total=conflicts[0].total if conflicts else 0,
-        unanswered=unanswered,
+        unanswered=sum(unanswered.values()),
+        unanswered_events=unanswered_events[:limit],
     )
 
 

@@ -158,6 +158,44 @@ def test_charts_have_tables_and_the_level_chart_links_to_the_directory(client_as
     assert response.context["attention"].at_risk_total == 1
 
 
+def test_attendance_still_unknown_lists_recent_events_with_their_check_in_lists(
+    client_as_admin, org, admin
+):
+    now = timezone.now()
+
+    def past_event(title: str, days_ago: int, org=org):
+        start = now - datetime.timedelta(days=days_ago)
+        return PastEventFactory(
+            org=org, title=title, start=start, end=start + datetime.timedelta(hours=2)
+        )
+
+    latest, earlier = past_event("Reading night", 3), past_event("Writing workshop", 12)
+    answered, too_old = past_event("Book swap", 6), past_event("Summer social", 45)
+    for event, unknown in ((latest, 2), (earlier, 1), (too_old, 4)):
+        for _ in range(unknown):
+            AttendanceFactory(event=event)
+    AttendanceFactory(event=latest, attended=True, attended_source="admin")
+    AttendanceFactory(event=latest, rsvp="maybe")  # not going: nothing to mark
+    AttendanceFactory(event=answered, attended=False, attended_source="self")
+    AttendanceFactory(event=past_event("Elsewhere", 2, org=OrganizationFactory()))
+
+    response = client_as_admin.get(_url(org))
+
+    attention = response.context["attention"]
+    assert attention.unanswered == 3
+    assert [(e.title, e.count) for e in attention.unanswered_events] == [
+        ("Reading night", 2),
+        ("Writing workshop", 1),
+    ]
+    body = response.content.decode()
+    section = body[body.index('id="attention-unanswered"') : body.index("Attendance conflicts")]
+    checkin = reverse("attendance:checkin", kwargs={"slug": org.slug, "event_id": latest.pk})
+    assert f'href="{checkin}">Reading night</a>' in section
+    assert "2 to mark" in section
+    assert "Book swap" not in section
+    assert "Summer social" not in section
+
+
 def test_upcoming_events_with_rsvp_counts(client_as_admin, org, admin):
     event = EventFactory(org=org, title="Hack night")
     for _ in range(3):
@@ -375,7 +413,8 @@ def test_a_refresh_waiting_on_a_writer_counts_what_the_writer_committed():
 
 
 def test_the_lists_cost_the_same_queries_for_one_person_as_for_five(client_as_admin, org, admin):
-    """At risk, conflicts and follow-ups each come in one query, however many are shown."""
+    """At risk, unknown attendance, conflicts and follow-ups each cost the same queries,
+    however many are shown."""
     from django.test.utils import CaptureQueriesContext
 
     from attendance.services.answers import attendance_answer
@@ -394,6 +433,7 @@ def test_the_lists_cost_the_same_queries_for_one_person_as_for_five(client_as_ad
             attended_record(attendance, attended=False, source="admin", actor=admin)
             attendance_answer(attendance=attendance, attended=True)  # refused: a conflict
             FollowUpFactory(membership=person, assignee=admin)
+            AttendanceFactory(event=PastEventFactory(org=org), membership=person)  # unknown
         member_stats_rebuild(org_id=org.pk)
 
     def queries() -> tuple[int, str]:
@@ -408,4 +448,4 @@ def test_the_lists_cost_the_same_queries_for_one_person_as_for_five(client_as_ad
     five, page = queries()
     assert five == one
     attention = page[page.index('id="attention-title"') : page.index('id="upcoming-title"')]
-    assert attention.count('<li class="ps-4 py-1">') == 15  # five of each list
+    assert attention.count('<li class="ps-4 py-1">') == 20  # five of each list
