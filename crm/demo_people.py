@@ -100,8 +100,9 @@ def _people(org: Organization, rng: random.Random, now) -> list[Membership]:
 def _events(org: Organization, now) -> list[Event]:
     events = []
     for month in range(12, 0, -1):
-        start = (now - timedelta(days=30 * month)).replace(hour=17, minute=30, second=0,
-                                                          microsecond=0)  # fmt: skip
+        # Monthly, the latest a little over two weeks ago: every month of the year has one.
+        start = (now - timedelta(days=30 * month - 14)).replace(hour=17, minute=30, second=0,
+                                                               microsecond=0)  # fmt: skip
         title, kind = EVENT_KINDS[0] if month % 3 else EVENT_KINDS[1 + month % 3]
         if month in (5, 11):
             title, kind = EVENT_KINDS[2 if month == 5 else 3]
@@ -115,7 +116,8 @@ def _events(org: Organization, now) -> list[Event]:
 
 
 def _attendance(org, events, people, rng, admin) -> tuple[int, list]:
-    """RSVPs and attendance with their ledger rows; the mix drifts so levels differ."""
+    """RSVPs and attendance with their ledger rows; the mix drifts so levels differ. On
+    the latest evening some have not answered "Did you attend?" yet (the dashboard asks)."""
     rows, changes, activities = [], [], []
     # Each person has a habit: how likely they come (regulars, occasional, fading, new).
     habit = {m.pk: rng.choice([0.75, 0.5, 0.3, 0.15, 0.05]) for m in people}
@@ -131,26 +133,30 @@ def _attendance(org, events, people, rng, admin) -> tuple[int, list]:
             came = rng.random() < 0.78
             source = sources[rng.randrange(4)]
             rsvp_at = event.start - timedelta(days=rng.randint(1, 14))
-            rows.append(
-                Attendance(event=event, membership=membership, rsvp=Attendance.Rsvp.GOING,
-                           rsvp_at=rsvp_at, rsvp_source=Source.SELF, attended=came,
-                           attended_source=source, attended_at=event.end,
-                           rating=rng.choice([None, None, 4, 5, 3]) if came else None,
-                           created_at=rsvp_at)
-            )  # fmt: skip
+            row = Attendance(event=event, membership=membership, rsvp=Attendance.Rsvp.GOING,
+                             rsvp_at=rsvp_at, rsvp_source=Source.SELF, attended=came,
+                             attended_source=source, attended_at=event.end,
+                             rating=rng.choice([None, None, 4, 5, 3]) if came else None,
+                             created_at=rsvp_at)  # fmt: skip
+            if index == len(events) - 1 and rng.random() < 0.15:
+                row.attended, row.attended_source, row.attended_at = None, "", None
+                row.prompt_count, row.last_prompted_at = 1, event.end + timedelta(hours=3)
+            rows.append(row)
     Attendance.objects.bulk_create(rows)
     for row in rows:
         changes.append(AttendanceChange(attendance=row, field="rsvp", old="none", new="going",
                                         source=Source.SELF, at=row.rsvp_at))  # fmt: skip
+        activities.append(Activity(
+            org=org, membership=row.membership, kind="rsvp",
+            occurred_at=row.rsvp_at, dedupe_key=f"demo-rsvp:{row.pk}",
+        ))  # fmt: skip
+        if row.attended is None:
+            continue
         changes.append(AttendanceChange(
             attendance=row, field="attended", old="", new="true" if row.attended else "false",
             source=row.attended_source,
             actor=admin if row.attended_source == Source.ADMIN else None,
             at=row.event.end + timedelta(hours=rng.randint(2, 48)),
-        ))  # fmt: skip
-        activities.append(Activity(
-            org=org, membership=row.membership, kind="rsvp",
-            occurred_at=row.rsvp_at, dedupe_key=f"demo-rsvp:{row.pk}",
         ))  # fmt: skip
         activities.append(Activity(
             org=org, membership=row.membership,

@@ -46,6 +46,9 @@ def test_demo_org_has_a_living_directory_and_dashboard():
     figures = {f.label: f.value for f in dashboard.context["figures"]}
     assert figures["Events held"] > 0
     assert [imp.format for imp in dashboard.context["imports"]] == ["luma"]
+    # The latest evening still has "Did you attend?" open: the dashboard lists it to mark.
+    assert dashboard.context["attention"].unanswered > 0
+    assert dashboard.context["attention"].unanswered_events
     assert dashboard.context["imports"][0].status == "done"
 
     # The charts come from roll-ups the demo must rebuild (it writes attendance in bulk).
