@@ -15,7 +15,7 @@ TAGS_PER_ORG_MAX = 200
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join((name or "").replace("\x00", "").split())  # Postgres refuses NUL
     if not name:
         raise CrmError("Give the tag a name.", code="tag_name_empty")
     if len(name) > TAG_NAME_MAX:

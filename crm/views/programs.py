@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from astn.core.http import search_param
 from crm.forms.programs import ProgramForm, SessionLinkForm, StatusForm
 from crm.models import Enrollment, Program
 from crm.selectors import programs as selectors
@@ -134,7 +135,7 @@ class ProgramDetailView(ProgramMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         program = self.get_program()
-        query = self.request.GET.get("q", "")[:100]
+        query = search_param(self.request)
         grid = selectors.program_grid(program=program)
         counts = {s: 0 for s in Enrollment.Status.values}
         for row in grid.rows:

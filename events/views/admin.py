@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
+from astn.core.http import search_param
 from events import extensions, selectors, services
 from events.errors import EventError
 from events.forms import CancelForm, DuplicateForm, EventForm, wall_clock
@@ -56,7 +57,7 @@ class EventAdminListView(OrgAdminRequiredMixin, TemplateView):
         status = self.request.GET.get("status", "upcoming")
         if status not in selectors.ADMIN_FILTERS:
             status = "upcoming"
-        query = self.request.GET.get("q", "")[:100]
+        query = search_param(self.request)
         events = selectors.event_admin_list(org=self.org, status=status, query=query)
         page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
         counts = selectors.event_admin_counts(org=self.org)

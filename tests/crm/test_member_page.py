@@ -206,3 +206,14 @@ def test_tags_on_the_member_page(client_as_admin, org, admin, person):
     bad = client_as_admin.post(url, {"tag": "999999"}, follow=True)
     assert bad.status_code == 200
     assert b"Choose one of this organisation" in bad.content
+
+
+def test_a_tag_name_with_nul_characters_is_kept_without_them(client_as_admin, org, person):
+    """Postgres refuses NUL in a string: the name drops it rather than failing the page."""
+    url = reverse("crm:member-tags", kwargs={"slug": org.slug, "membership_id": person.pk})
+    assert client_as_admin.post(url, {"new_tag": "Spea\x00ker"}, follow=True).status_code == 200
+    assert Tag.objects.get(org=org).name == "Speaker"
+    listing = reverse("crm:tag-list", kwargs={"slug": org.slug})
+    response = client_as_admin.post(listing, {"name": "\x00", "colour": "blue"}, follow=True)
+    assert response.status_code in (200, 400)
+    assert b"Give the tag a name" in response.content

@@ -115,6 +115,16 @@ def test_enrol_from_search(client_as_admin, org):
     assert "Enrolled 1 person." in response.content.decode()
 
 
+def test_enrol_search_survives_nul_characters(client_as_admin, org):
+    """Postgres refuses NUL in a string: the search drops it rather than failing the page."""
+    program = ProgramFactory(org=org)
+    MembershipFactory(org=org, name="Grace Hopper", user=None, email="grace@navy.example")
+    url = _url("program-detail", org, program_id=program.pk)
+    page = client_as_admin.get(url + "?q=gra%00ce")
+    assert page.status_code == 200
+    assert "Grace Hopper" in page.content.decode()
+
+
 def test_override_needs_a_reason(client_as_admin, org):
     enrollment = EnrollmentFactory(program=ProgramFactory(org=org))
     url = _url(
