@@ -127,7 +127,8 @@ def _guest_row(entry: dict) -> dict | None:
         validate_email(email)
     except ValidationError:
         return None
-    name = str(guest.get("name") or guest.get("user_name") or "")[:150]
+    # Postgres refuses NUL in any string: one odd name must not fail the event's sync.
+    name = str(guest.get("name") or guest.get("user_name") or "").replace("\x00", "")[:150]
     return {
         "email": email,
         "name": name,

@@ -260,7 +260,7 @@ def parse_message(message: Any, items: list[Item]) -> dict[str, Answer]:
     if stop_reason == "refusal":
         return {k: Answer(key=k, error="the model refused", refused=True) for k in by_key}
     tool_inputs = [
-        _get(block, "input")
+        _without_nul(_get(block, "input"))
         for block in _get(message, "content") or []
         if _get(block, "type") == "tool_use" and _get(block, "name") == TOOL_NAME
     ]
@@ -283,6 +283,18 @@ def parse_message(message: Any, items: list[Item]) -> dict[str, Answer]:
     for key in by_key:
         answers.setdefault(key, Answer(key=key, error="no result for this key"))
     return answers
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` with NUL characters dropped from every string and key: Postgres refuses
+    them in text and in JSON, so one stray NUL in an answer would fail the whole run."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _get(obj: Any, name: str) -> Any:

@@ -69,6 +69,12 @@ class UpstreamEvent:
     # Anything the source wants to hand to `on_event` (e.g. the lu.ma api_id).
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Postgres refuses NUL in any string: one careless event would fail the whole sync.
+        for name, value in vars(self).items():
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, name, value.replace("\x00", ""))
+
     def values(self) -> dict:
         return {
             "title": self.title[:200],

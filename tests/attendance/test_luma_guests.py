@@ -76,6 +76,15 @@ def test_guests_become_rsvps_and_check_ins(fake_luma, luma_event, member, org):
     assert len(fake_luma.api_requests("/public/v1/event/get-guests")) == 3
 
 
+def test_a_guest_name_with_nul_characters_is_kept_without_them(fake_luma, luma_event, org):
+    """Postgres refuses NUL in any string: one odd name must not fail the event's sync."""
+    event, api_id = luma_event
+    fake_luma.add_guest(api_id, email="nul@example.org", name="Nu\x00la Null")
+    stats = sync(fake_luma, event, api_id)
+    assert stats["guests_contacts_created"] == 1
+    assert Membership.objects.get(org=org, email="nul@example.org").name == "Nula Null"
+
+
 def test_unknown_guests_become_contacts_from_luma(fake_luma, luma_event, org):
     event, api_id = luma_event
     fake_luma.add_guest(api_id, email="new.person@example.org", name="New Person")

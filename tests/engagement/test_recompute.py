@@ -136,6 +136,36 @@ def test_a_rationale_naming_the_person_or_inventing_a_number_keeps_the_rules_res
     assert len(fake_anthropic.message_calls) == 1
 
 
+def test_nul_characters_in_an_answer_are_dropped_before_it_is_judged_and_stored(
+    org, people, fake_anthropic, now
+):
+    """Postgres refuses NUL in text and in JSON: a stray one in a model's answer once
+    failed the whole recompute."""
+
+    def garbled(member):
+        return {
+            "key": member["key"],
+            "level": "moderate",
+            "rationale": f"Attended {member['attended_90d']}\x00 events lately, "
+            f"{member['attended_365d']} this year.",
+            "suggested_action": "Say hi.\x00",
+            "note\x00": "\x00",
+        }
+
+    fake_anthropic.answer_with(garbled)
+    engagement_recompute_org(org=org, now=now)
+
+    scores = _scores(org)
+    assert len(scores) == len(people)
+    for score in scores.values():
+        assert "\x00" not in json.dumps(score.llm_answer)
+        assert "\\u0000" not in json.dumps(score.llm_answer)
+    ada = scores[people[0].pk]
+    assert ada.source == "llm", ada.fallback_detail
+    assert ada.rationale == "Attended 4 events lately, 4 this year."
+    assert ada.suggested_action == "Say hi."
+
+
 def test_text_instead_of_the_tool_and_a_refusal_keep_the_rules_result(
     org, people, fake_anthropic, now
 ):

@@ -200,6 +200,27 @@ def test_events_without_uid_or_start_are_skipped_with_reasons(feed_org):
     assert any("No start" in reason for reason in log.details["skipped"])
 
 
+def test_nul_characters_in_a_feeds_text_are_dropped_not_fatal(feed_org):
+    """Postgres refuses NUL in any string: one careless event must not fail the feed."""
+    org = feed_org(
+        feed(
+            vevent(
+                "nul@test",
+                day(2),
+                summary="Book\x00 club",
+                location="Caf\x00é",
+                description="a\x00b",
+            ),
+            vevent("fine@test", day(3)),
+        )
+    )
+    log = sync(org)
+    assert log.ok, log.error
+    assert log.created == 2
+    event = Event.objects.get(external_id="nul@test")
+    assert (event.title, event.location, event.description) == ("Book club", "Café", "ab")
+
+
 @pytest.mark.parametrize(
     "body",
     [
