@@ -2,9 +2,9 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from astn.accounts.services import profile_timezone_set
+from astn.core.http import safe_next
 from astn.core.mail import render_plain_text
 
 # Where to go after verifying the email of a sign-up that began with `?next=` (an invite).
@@ -28,10 +28,8 @@ class AccountAdapter(DefaultAccountAdapter):
             tz = form.cleaned_data.get("timezone")
             if tz:
                 profile_timezone_set(user=user, timezone=tz)
-        next_url = request.POST.get("next") or request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), "")
+        if next_url:
             request.session[NEXT_AFTER_VERIFICATION] = next_url
         return user
 

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -32,6 +31,7 @@ from astn.accounts.services import (
     profile_location_withdraw,
     profile_update,
 )
+from astn.core.http import safe_next
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -156,9 +156,7 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
     """The Django admin's login page, replaced (DESIGN §12): staff sign in through
     allauth — its rate limits, lockout after failed attempts, verified email — and
     come back. A signed-in member who is not staff gets 403, never a second form."""
-    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("admin:index")
+    next_url = safe_next(request, request.GET.get(REDIRECT_FIELD_NAME), reverse("admin:index"))
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
             return redirect(next_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def search_param(request: HttpRequest, name: str = "q", *, limit: int = 100) -> str:
@@ -11,3 +12,20 @@ def search_param(request: HttpRequest, name: str = "q", *, limit: int = 100) -> 
     fail with a 500 instead of finding nothing). Forms get the same from Django's own
     `ProhibitNullCharactersValidator`; this is for the views that read `q` directly."""
     return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
+    """`candidate` if it is a path on this site, else `default`: where a form's `next`
+    may send the browser. Not another host (`//evil.example`, `https://…`), and not a
+    bare word either — `redirect("42")` would try to reverse it as a view name and fail
+    with a 500."""
+    candidate = candidate or ""
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return default

@@ -11,10 +11,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from astn.core.http import safe_next
 from attendance.cards import answer_card_state
 from attendance.errors import AnswerError
 from attendance.extensions import history_panels_for
@@ -128,9 +128,4 @@ def _apply(answer: str, attendance, *, user):
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("attendance:history")
+    return safe_next(request, request.POST.get("next"), reverse("attendance:history"))

@@ -8,10 +8,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from astn.core.http import safe_next
 from attendance.errors import RsvpError
 from attendance.forms.rsvp import RsvpForm
 from attendance.models import Attendance
@@ -113,9 +113,6 @@ class CalendarRegenerateView(LoginRequiredMixin, View):
             "You have a new calendar link. The old one no longer works: update any calendar "
             "app that subscribed to it.",
         )
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = reverse("attendance:calendar")
-        return redirect(target)
+        return redirect(
+            safe_next(request, request.POST.get("next"), reverse("attendance:calendar"))
+        )

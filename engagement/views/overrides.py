@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from astn.core.http import safe_next
 from engagement.errors import EngagementError
 from engagement.forms import OverrideClearForm, OverrideForm
 from engagement.permissions import ENGAGEMENT_MANAGE
@@ -34,14 +34,10 @@ class _MemberOverrideBase(OrgAdminRequiredMixin, View):
         return access_membership_as_admin(org=self.org, membership_id=self.kwargs["membership_id"])
 
     def _next(self) -> str:
-        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return candidate
-        return reverse("engagement:admin", kwargs={"slug": self.org.slug})
+        candidate = self.request.POST.get("next") or self.request.GET.get("next")
+        return safe_next(
+            self.request, candidate, reverse("engagement:admin", kwargs={"slug": self.org.slug})
+        )
 
     def _render_form(self, membership, form, *, status: int = 200):
         context = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from astn.core.http import safe_next
 from orgs.muting import (
     MUTE_BUTTON_TEMPLATE,
     MUTED_ORGS_TEMPLATE,
@@ -55,9 +55,4 @@ class OrgMuteView(_BackToOrgPageMixin, View):
             messages.error(request, error)
         else:
             messages.success(request, notice)
-        next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(next_url)
-        return redirect(org.get_absolute_url())
+        return redirect(safe_next(request, request.POST.get("next"), org.get_absolute_url()))

@@ -50,6 +50,7 @@ def test_signed_in_staff_go_straight_on_and_members_are_refused(staff):
     client.force_login(staff)
     assert client.get("/admin/login/?next=/admin/orgs/").headers["Location"] == "/admin/orgs/"
     assert client.get("/admin/login/?next=https://evil.example/").headers["Location"] == "/admin/"
+    assert client.get("/admin/login/?next=42").headers["Location"] == "/admin/"
     member = Client()
     member.force_login(UserFactory())
     assert member.get("/admin/login/").status_code == 403

@@ -34,6 +34,14 @@ def test_mute_without_javascript_redirects_back_with_a_message(client_as_member,
     assert "Unmute" in page
 
 
+def test_mute_with_a_next_that_is_not_a_path_goes_to_the_org_page(client_as_member, org):
+    """A bare word once reached `redirect()`, which tried it as a view name: a 500."""
+    url = reverse("orgs:org-mute", kwargs={"slug": org.slug})
+    response = client_as_member.post(url, {"muted": "1", "next": "99999"})
+    assert response.status_code == 302
+    assert response["Location"] == org.get_absolute_url()
+
+
 def test_mute_with_htmx_swaps_the_button(client_as_member, member, org):
     url = reverse("orgs:org-mute", kwargs={"slug": org.slug})
     response = client_as_member.post(url, {"muted": "1"}, headers={"HX-Request": "true"})
