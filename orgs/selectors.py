@@ -87,6 +87,8 @@ def access_invite_link_as_admin(*, org: Organization, invite_link_id: int) -> In
 
 def invite_link_get(*, token: str) -> InviteLink | None:
     """Return the invite link with this token (in any state), or None."""
+    if "\x00" in token:  # Postgres refuses NUL in a string; no token has one
+        return None
     return InviteLink.objects.select_related("org").filter(token=token).first()
 
 

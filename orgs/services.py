@@ -440,6 +440,8 @@ def invite_link_accept(*, token: str, user: User) -> Membership:
     """
     invite = (
         InviteLink.objects.select_for_update().select_related("org").filter(token=token).first()
+        if "\x00" not in token  # Postgres refuses NUL in a string; no token has one
+        else None
     )
     if invite is None:
         raise OrgsError("This invite link does not exist.", code="not_found")

@@ -195,11 +195,14 @@ def test_unusable_invites_get_a_clear_page(client, outsider, org, kwargs, messag
     assert not Membership.objects.filter(user=outsider).exists()
 
 
-def test_unknown_invite_gets_a_clear_404_page(client):
-    response = client.get("/invite/not-a-real-token/")
+@pytest.mark.parametrize("token", ["not-a-real-token", "%00", "abc%00def"])
+def test_unknown_invite_gets_a_clear_404_page(client, client_as_user, token):
+    """A NUL in the token (Postgres refuses it in a string) was a 500 before."""
+    response = client.get(f"/invite/{token}/")
     assert response.status_code == 404
     assert b"This invite link does not work" in response.content
-    assert client.post("/invite/not-a-real-token/").status_code in (302, 404)
+    assert client.post(f"/invite/{token}/").status_code in (302, 404)
+    assert client_as_user.post(f"/invite/{token}/").status_code == 404
 
 
 def test_invite_for_an_org_you_belong_to(client_as_member, org):
