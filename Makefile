@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # mypy's Django plugin loads settings; it needs the database URL, not a running server.
 MYPY := ASTN_DEVSERVICES_AUTOSTART=0 $(VENV)/bin/mypy
 
-.PHONY: run test lint typecheck format install assets services-stop clean-var bench prod-smoke help
+.PHONY: run test lint typecheck format install assets services-stop clean-var bench prod-smoke fuzz help
 
 # mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
 TYPED := $(shell find astn orgs events attendance engagement communities crm \
@@ -27,6 +27,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
+	@echo "make fuzz   - hostile input against a running 'make run' (BASE=http://127.0.0.1:8000); changes its data"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }
@@ -74,6 +75,11 @@ bench: install
 # Needs Debian's redis-server (`.ci/run` installs it); starts and stops everything itself.
 prod-smoke: install assets
 	$(PY) scripts/prod_smoke.py
+
+# Against a running `make run` (a throw-away database: the forms it posts change data).
+BASE ?= http://127.0.0.1:8000
+fuzz: install
+	$(PY) scripts/fuzz_pages.py --base $(BASE)
 
 services-stop: install
 	$(PY) -m astn.devservices stop
