@@ -27,7 +27,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
-	@echo "make fuzz   - hostile input against a running 'make run' (BASE=http://127.0.0.1:8000); changes its data"
+	@echo "make fuzz   - hostile input against a running 'make run' (BASE=..., FUZZ_ARGS=--quick); changes its data"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }
@@ -78,8 +78,9 @@ prod-smoke: install assets
 
 # Against a running `make run` (a throw-away database: the forms it posts change data).
 BASE ?= http://127.0.0.1:8000
+FUZZ_ARGS ?=
 fuzz: install
-	$(PY) scripts/fuzz_pages.py --base $(BASE)
+	$(PY) scripts/fuzz_pages.py --base $(BASE) $(FUZZ_ARGS)
 
 services-stop: install
 	$(PY) -m astn.devservices stop
