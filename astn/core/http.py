@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def search_param(request: HttpRequest, name: str = "q", *, limit: int = 100) -> str:
     """A search box's text from the query string: trimmed, at most `limit` characters,
     and without NUL characters, which Postgres refuses in any string (the query would
-    fail with a 500 instead of finding nothing). Forms get the same from Django's own
-    `ProhibitNullCharactersValidator`; this is for the views that read `q` directly."""
+    fail with a 500 instead of finding nothing). `DropNulFromQueryMiddleware` already
+    takes NUL out of every query string; this keeps the guarantee where the value is
+    used, for a test or a caller that builds its own request."""
     return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 

@@ -32,3 +32,38 @@ def test_search_param_drops_nul_trims_and_cuts():
     assert search_param(request) == "grace"
     assert search_param(request, "long", limit=100) == "x" * 100
     assert search_param(request, "missing") == ""
+
+
+def _seen_by_view(url: str):
+    from astn.core.middleware import DropNulFromQueryMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["GET"] = request.GET
+        return None
+
+    DropNulFromQueryMiddleware(view)(RequestFactory().get(url))
+    return seen["GET"]
+
+
+def test_query_middleware_drops_nul_from_keys_and_values():
+    query = _seen_by_view("/x/?q=a%00b&tag=%00&q=c&%00page=2")
+    assert query.getlist("q") == ["ab", "c"]
+    assert query["tag"] == ""
+    assert query["page"] == "2"
+    assert not query._mutable
+
+
+def test_query_middleware_leaves_a_clean_query_as_it_came():
+    query = _seen_by_view("/x/?q=caf%C3%A9&q=two&sort=-events")
+    assert query.getlist("q") == ["café", "two"]
+    assert query["sort"] == "-events"
+
+
+def test_query_middleware_runs_for_every_page(client, db):
+    # Installed in the stack: what the view was given is what the test client records.
+    response = client.get("/orgs/?q=ber%00lin&%00sort=name")
+    assert response.status_code == 200
+    assert response.wsgi_request.GET["q"] == "berlin"
+    assert response.wsgi_request.GET["sort"] == "name"
