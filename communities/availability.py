@@ -63,9 +63,9 @@ def clean(raw: object) -> dict:
     for slot in slots[: WEEK_CELLS + 1]:
         if not isinstance(slot, dict):
             raise AvailabilityError("Your availability could not be read. Please pick it again.")
-        try:
+        try:  # JSON's 1e999 and Infinity parse as an infinite float: OverflowError
             day = int(slot.get("day"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise AvailabilityError("A day in your availability is not a weekday.") from None
         if not 0 <= day <= 6:
             raise AvailabilityError("A day in your availability is not a weekday.")

@@ -197,6 +197,18 @@ def test_a_round_link_of_a_removed_member_is_closed(client, community):
             ),
             "not a time zone we know",
         ),
+        # Found by `make fuzz --as member`: JSON's 1e999 / Infinity parse as an infinite
+        # float, and int() of it raised OverflowError, a 500.
+        (
+            '{"timezone": "Europe/Berlin", "slots": [{"day": 1e999, "start": "09:00", '
+            '"end": "10:00"}]}',
+            "not a weekday",
+        ),
+        (
+            '{"timezone": "Europe/Berlin", "slots": [{"day": -Infinity, "start": "09:00", '
+            '"end": "10:00"}]}',
+            "not a weekday",
+        ),
     ],
 )
 def test_bad_availability_on_the_round_page_keeps_the_answers(

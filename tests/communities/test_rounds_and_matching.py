@@ -111,6 +111,13 @@ def test_intake_records_round_joined_once(community):
             "end after",
         ),
         ("nonsense", "could not be read"),
+        (
+            {
+                "timezone": "Europe/Berlin",
+                "slots": [{"day": 1e999, "start": "18:00", "end": "19:00"}],
+            },
+            "not a weekday",
+        ),
     ],
 )
 def test_bad_availability_is_refused_and_nothing_is_saved(community, raw, message):
