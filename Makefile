@@ -27,7 +27,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
-	@echo "make fuzz   - hostile input against a running 'make run' (BASE=..., FUZZ_ARGS=--quick); changes its data"
+	@echo "make fuzz   - hostile input against a running 'make run' (BASE=..., FUZZ_ARGS='--quick --as member'); changes its data"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ASTN needs Python 3.11 or 3.12 on PATH"; exit 1; }

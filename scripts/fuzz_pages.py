@@ -1,14 +1,24 @@
 """`make fuzz`: hostile input against a running ASTN (`make run`), looking for 5xx answers.
 
-Signs in as the demo admin, walks every page it can reach from the home page and the
-demo orgs' dashboards (one page per URL shape, ids folded), then:
+Signs in as one role (`--as`, default `admin`; the roles are in `scripts/fuzz_roles.py`):
+
+- `admin`: the demo org admin (maya), from the home page and both demo orgs' dashboards;
+- `member`: a plain member (jonas): /me/ and its pages, RSVPs, notification settings,
+  orgs to join, the demo community's settings, join and round (intake) pages;
+- `anonymous`: nobody: public pages, sign-up / sign-in / password-reset forms, join pages;
+- `staff`: the Django admin (/admin/) as staff (sam): GETs only, except its "add" forms.
+
+It walks every page it can reach from the role's start pages (one page per URL shape, ids
+folded), then:
 
 - **query strings**: every page again with each of a set of query keys the views read
-  set to NUL, a number past any range, -1 and a 3,000-character string, as a browser
-  and as htmx (`HX-Request`);
-- **forms**: every POST form on those pages, once with its text fields holding a NUL,
-  once empty, once with every field a huge number and once -1 — except forms that
-  delete, leave, sign out or erase;
+  (plus the page's GET-form fields and the keys of its `?key=` links, e.g. the admin's
+  filters) set to NUL, a number past any range, -1 and a 3,000-character string, as a
+  browser and as htmx (`HX-Request`);
+- **forms**: every POST form (per URL and `action` / button) with NUL in its text fields,
+  NUL in its hidden fields / selects / button, all empty, all huge and all -1, and a
+  JSON field with infinite / huge numbers or NUL strings — except forms that delete,
+  leave, sign out or erase;
 - **ids**: every page with an id in its path, with the id past bigint and zero;
 - **emailed links**: the token URLs with tokens that cannot be valid.
 
@@ -16,65 +26,42 @@ Run it on a throw-away database: the forms it posts change the demo data. Prints
 5xx as it finds it; the last line is the count; exit status 1 when there was one.
 
     .venv/bin/python scripts/fuzz_pages.py [--base http://127.0.0.1:8000] [--quick]
+        [--as admin|member|anonymous|staff]
 
 What it found the first time (30 November 2026): `?q=%00` on two admin pages, a tag
 named with a NUL, `next=42` on three forms, a NUL in an invite token. The permission
 matrix's `test_hostile_query_strings_never_fail_an_admin_page` keeps the first kind out.
+The other roles' first runs (the same day): `"day": 1e999` in a round's availability JSON
+(member); in the Django admin an empty `_to_field`, a date-hierarchy year past bigint and
+a crontab of -1 (staff) — see `astn/core/admin_site.py` and `astn/core/admin.py`.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import html
 import re
 import sys
-from html.parser import HTMLParser
 
 import httpx
-
-LOGIN = ("maya@astn.example", "demo-pass-2026")  # the demo admin (astn/core/demo.py)
-START = ["/", "/orgs/", "/events/", "/me/", "/orgs/berlin-reading-circle/admin/",
-         "/orgs/effective-giving-online/admin/"]  # fmt: skip
-KEYS = ["page", "sort", "q", "level", "tag", "range", "from", "to", "status", "show", "per",
-        "before", "after", "board", "kind", "event", "next", "step", "format", "t"]  # fmt: skip
-VALUES = ["%00", "99999999999999999999", "-1", "x" * 3000]
-SKIP_FORMS = ("delete", "leave", "logout", "erase", "password", "reauth", "/email/")
-COMMUNITY = "effective-giving-1-1s"  # the demo community (communities/demo.py)
-TOKEN_URLS = ["/a/{t}/", "/invite/{t}/", "/u/{t}/", f"/join/{COMMUNITY}/confirm/{{t}}/",
-              f"/c/{COMMUNITY}/met/{{t}}/", f"/c/{COMMUNITY}/unsubscribe/{{t}}/"]  # fmt: skip
-BAD_TOKENS = ["%00", "a" * 3000, "a:b:c", "eyJhIjoxfQ:1abc:xyz"]
+from fuzz_roles import BAD_TOKENS, PASSWORD, ROLES, TOKEN_URLS, VALUES, Forms, Role
+from fuzz_roles import dispatch as dispatch_of
+from fuzz_roles import fill as _fill
+from fuzz_roles import modes as modes_of
 
 
-class Forms(HTMLParser):
-    """The POST forms of a page: action and (kind, name, value) of each field."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[tuple[str, list[tuple[str, str, str]]]] = []
-        self._form: tuple[str, list[tuple[str, str, str]]] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("method", "").lower() == "post":
-            self._form = (html.unescape(a.get("action", "")), [])
-        elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
-            kind = a.get("type", "text") if tag == "input" else tag
-            self._form[1].append((kind, a["name"], a.get("value", "")))
-        elif self._form is not None and tag == "option" and self._form[1]:
-            kind, name, value = self._form[1][-1]
-            if kind == "select" and not value:
-                self._form[1][-1] = (kind, name, a.get("value", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form" and self._form is not None:
-            self.forms.append(self._form)
-            self._form = None
+class Page:
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+        parser = Forms()
+        parser.feed(text)
+        self.forms, self.query_keys = parser.forms, parser.query_keys
 
 
 class Fuzzer:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, role: Role) -> None:
         self.base = base.rstrip("/")
+        self.role = role
         self.client = httpx.Client(base_url=self.base, timeout=60)
         self.failures: list[str] = []
         self.requests = 0
@@ -84,10 +71,13 @@ class Fuzzer:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         if token is None:
             raise SystemExit(f"no login form at {self.base}/accounts/login/: is `make run` up?")
-        data = {"login": LOGIN[0], "password": LOGIN[1], "csrfmiddlewaretoken": token.group(1)}
+        if self.role.login is None:
+            return  # anonymous: the visit set the CSRF cookie, nothing more
+        data = {"login": self.role.login, "password": PASSWORD}
+        data["csrfmiddlewaretoken"] = token.group(1)
         answer = self.client.post("/accounts/login/", data=data, headers=self._referer("/"))
         if answer.status_code != 302:
-            raise SystemExit("could not sign in as the demo admin: is the demo data seeded?")
+            raise SystemExit(f"could not sign in as {self.role.login}: is the demo data seeded?")
 
     def _referer(self, path: str) -> dict[str, str]:
         csrf = self.client.cookies.get("csrftoken", "")
@@ -106,42 +96,57 @@ class Fuzzer:
             print(self.failures[-1], flush=True)
         return answer
 
-    def crawl(self, limit: int) -> list[tuple[str, str]]:
-        """(path, html) of each page shape reachable from START, signed in."""
-        queue, shapes, pages = collections.deque(START), set(), []
+    def _follows(self, path: str) -> bool:
+        return (
+            path.startswith(self.role.area)
+            and not path.startswith(self.role.outside)
+            and not any(part in path for part in self.role.avoid)
+        )
+
+    def crawl(self, limit: int) -> list[Page]:
+        """Each page shape reachable from the role's start pages, as the role."""
+        queue, shapes, pages = collections.deque(self.role.start), set(), []
+        visited = set()
         while queue and len(pages) < limit:
             path = queue.popleft()
             shape = re.sub(r"\d+", "N", path)
-            if shape in shapes or "logout" in path or path.startswith(("/admin/", "/static/")):
+            if shape in shapes or path in visited or not self._follows(path):
                 continue
-            shapes.add(shape)
+            visited.add(path)
             answer = self.hit("GET", path)
+            if answer is not None and answer.status_code != 404:  # after a 404 (a month
+                shapes.add(shape)  # without a round), another path of the shape is tried
             if answer is None or "text/html" not in answer.headers.get("content-type", ""):
                 continue
-            pages.append((path, answer.text))
+            pages.append(Page(path, answer.text))
             queue.extend(re.findall(r'href="(/[^"#?]*)', answer.text))
         return pages
 
-    def queries(self, paths: list[str], values: list[str]) -> None:
-        for path in paths:
-            for key in KEYS:
-                for value in values:
-                    for headers in ({}, {"HX-Request": "true"}):
-                        self.hit("GET", f"{path}?{key}={value}", headers=headers)
-
-    def forms(self, pages: list[tuple[str, str]]) -> None:
-        seen = set()
-        for path, text in pages:
-            parser = Forms()
-            parser.feed(text)
-            for action, fields in parser.forms:
-                target = action if action.startswith("/") else path
-                shape = re.sub(r"\d+", "N", target.split("?")[0])
-                if shape in seen or any(word in target for word in SKIP_FORMS):
+    def queries(self, pages: list[Page], values: list[str]) -> None:
+        variants = ({}, {"HX-Request": "true"}) if self.role.htmx else ({},)
+        for page in pages:
+            keys = list(dict.fromkeys([*self.role.keys, *sorted(page.query_keys)]))
+            for key in keys:
+                if key == "csrfmiddlewaretoken":
                     continue
-                seen.add(shape)
-                for mode in ("nul", "empty", "huge", "negative"):
-                    self.hit("POST", target, data=_fill(fields, mode), headers=self._referer(path))
+                for value in values:
+                    for headers in variants:
+                        self.hit("GET", f"{page.path}?{key}={value}", headers=headers)
+
+    def forms(self, pages: list[Page]) -> None:
+        seen = set()
+        for page in pages:
+            for action, fields in page.forms:
+                target = action if action.startswith("/") else page.path
+                what = dispatch_of(fields)
+                key = (re.sub(r"\d+", "N", target.split("?")[0]), re.sub(r"=[^ ]*", "", what))
+                skip = any(word in target or word in what for word in self.role.skip_forms)
+                if key in seen or skip or self.role.only_forms not in target:
+                    continue
+                seen.add(key)
+                for mode in modes_of(fields):
+                    data = _fill(fields, mode)
+                    self.hit("POST", target, data=data, headers=self._referer(page.path))
 
     def ids(self, paths: list[str]) -> None:
         for path in paths:
@@ -157,33 +162,25 @@ class Fuzzer:
                 self.hit("POST", url, data={"answer": token}, headers=self._referer(url))
 
 
-def _fill(fields: list[tuple[str, str, str]], mode: str) -> dict[str, str]:
-    data = {}
-    for kind, name, value in fields:
-        if name == "csrfmiddlewaretoken" or (mode == "nul" and kind in ("hidden", "select")):
-            data[name] = value
-        elif mode == "nul":
-            data[name] = "a\x00b" if kind not in ("checkbox", "radio") else (value or "on")
-        else:
-            data[name] = {"empty": "", "huge": "99999999999999999999", "negative": "-1"}[mode]
-    return data
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--quick", action="store_true", help="40 pages, NUL values only")
+    parser.add_argument("--as", dest="role", choices=sorted(ROLES), default="admin")
     args = parser.parse_args()
-    fuzzer = Fuzzer(args.base)
+    fuzzer = Fuzzer(args.base, ROLES[args.role])
     fuzzer.sign_in()
     pages = fuzzer.crawl(limit=40 if args.quick else 250)
-    paths = [path for path, _ in pages]
-    print(f"{len(paths)} pages found", flush=True)
-    fuzzer.queries(paths, VALUES[:1] if args.quick else VALUES)
+    print(f"{len(pages)} pages found as {args.role}", flush=True)
+    fuzzer.queries(pages, VALUES[:1] if args.quick else VALUES)
     fuzzer.forms(pages)
-    fuzzer.ids(paths)
-    fuzzer.tokens()
-    print(f"fuzz: {fuzzer.requests} requests, {len(fuzzer.failures)} answered 5xx or failed")
+    fuzzer.ids([page.path for page in pages])
+    if fuzzer.role.tokens:
+        fuzzer.tokens()
+    print(
+        f"fuzz ({args.role}): {fuzzer.requests} requests, "
+        f"{len(fuzzer.failures)} answered 5xx or failed"
+    )
     return 1 if fuzzer.failures else 0
 
 

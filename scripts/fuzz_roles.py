@@ -1,0 +1,212 @@
+"""Who `scripts/fuzz_pages.py` signs in as, where each role starts, and how forms are read
+and filled. A helper module of the script (no Django imports, nothing runs on import)."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+PASSWORD = "demo-pass-2026"  # noqa: S105 - every demo login's (astn/core/demo.py)
+COMMUNITY = "effective-giving-1-1s"  # the demo community (communities/demo.py)
+ORGS = ["/orgs/berlin-reading-circle/", "/orgs/effective-giving-online/"]
+HUGE = "99999999999999999999"
+VALUES = ["%00", HUGE, "-1", "x" * 3000]
+# Query keys the views read (every role gets these, plus the page's own GET-form fields
+# and the keys of its `?key=value` links: the Django admin's filters and sort links).
+KEYS = ["page", "sort", "q", "level", "tag", "range", "from", "to", "status", "show", "per",
+        "before", "after", "board", "kind", "event", "next", "step", "format", "t", "past",
+        "city", "online", "near", "sent", "download", "ask", "answer", "poll", "note"]  # fmt: skip
+# The Django admin's own query keys: search, order, page, errors, popups, saved filters.
+ADMIN_KEYS = ["q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters",
+              "_facets", "next"]  # fmt: skip
+SKIP_FORMS = ("delete", "leave", "logout", "erase", "password", "reauth", "/email/")
+TOKEN_URLS = ["/a/{t}/", "/invite/{t}/", "/u/{t}/", f"/join/{COMMUNITY}/confirm/{{t}}/",
+              f"/c/{COMMUNITY}/met/{{t}}/", f"/c/{COMMUNITY}/unsubscribe/{{t}}/",
+              f"/c/{COMMUNITY}/me/?t={{t}}", "/me/calendar/{t}.ics"]  # fmt: skip
+BAD_TOKENS = ["%00", "a" * 3000, "a:b:c", "eyJhIjoxfQ:1abc:xyz"]
+# Hidden fields that choose what a form does (`action=snooze`): always sent as they are,
+# so every mode reaches the code behind them.
+DISPATCH = ("action",)
+
+
+@dataclass(frozen=True)
+class Role:
+    """One way of using ASTN: whom to sign in as (None: nobody), where the crawl starts and
+    which paths it follows (`area`), which forms it posts."""
+
+    login: str | None
+    start: list[str]
+    area: str = "/"
+    outside: tuple[str, ...] = ("/admin/", "/static/")  # prefixes it does not go into
+    avoid: tuple[str, ...] = ("logout",)  # nor into paths with these
+    keys: list[str] = field(default_factory=lambda: KEYS)
+    skip_forms: tuple[str, ...] = SKIP_FORMS
+    only_forms: str = ""  # post only forms whose action contains this
+    htmx: bool = True
+    tokens: bool = True
+
+
+ME = ["/me/", "/me/profile/", "/me/settings/", "/me/calendar/", "/me/attendance/",
+      "/me/engagement/", "/me/export/", "/notifications/"]  # fmt: skip
+_NOW = datetime.datetime.now(datetime.UTC).date().replace(day=1)
+# The open round is next month's (past this month's deadline) or this month's: the first of
+# these that exists is the one crawled (communities/demo.py).
+ROUNDS = [f"/c/{COMMUNITY}/rounds/{month:%Y-%m}/" for month in
+          ((_NOW + datetime.timedelta(days=32)).replace(day=1), _NOW)]  # fmt: skip
+COMMUNITY_PAGES = [f"/c/{COMMUNITY}/me/", f"/join/{COMMUNITY}/", *ROUNDS]
+PUBLIC = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/healthz"]
+ROLES = {
+    # The demo org admin (maya): the org-admin pages of both demo orgs and her own.
+    "admin": Role(
+        login="maya@astn.example",
+        start=["/", "/orgs/", "/events/", "/me/", *(f"{org}admin/" for org in ORGS)],
+    ),
+    # A plain member (jonas): his pages, RSVPs, the community's settings and round pages.
+    "member": Role(
+        login="jonas@astn.example",
+        start=["/", "/events/", "/orgs/", "/orgs/new/", *ME, *ORGS, *COMMUNITY_PAGES],
+    ),
+    # Nobody signed in: public pages, sign-up and sign-in forms, join pages, token links.
+    "anonymous": Role(
+        login=None,
+        start=["/", "/orgs/", *ORGS, *COMMUNITY_PAGES, *PUBLIC],
+        skip_forms=("logout",),
+    ),
+    # Staff (sam) in the Django admin: its pages with hostile query strings, the search and
+    # filters of every changelist; it posts only "add" forms (never change or delete ones).
+    "staff": Role(
+        login="staff@astn.example",
+        start=["/admin/"],
+        area="/admin/",
+        outside=("/admin/logout/", "/admin/r/", "/static/"),
+        avoid=("logout", "/delete/"),
+        keys=ADMIN_KEYS,
+        only_forms="/add/",
+        htmx=False,
+        tokens=False,
+    ),
+}
+
+
+class Forms(HTMLParser):
+    """A page's forms: the POST ones as action and (kind, name, value) of each field (with
+    the first named submit button, which a browser sends), the GET ones' field names, and
+    the keys of its `?key=value` links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str, str]]]] = []
+        self.query_keys: set[str] = set()
+        self._form: tuple[str, list[tuple[str, str, str]]] | None = None
+        self._get = False
+        self._button = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and a.get("href", "").startswith("?"):
+            query = html.unescape(a["href"][1:])
+            self.query_keys.update(k for k in re.findall(r"(?:^|&)([^=&]+)=", query))
+        elif tag == "form":
+            self._get = a.get("method", "get").lower() != "post"
+            self._form = None if self._get else (html.unescape(a.get("action", "")), [])
+            self._button = False
+        elif self._get and tag in ("input", "select", "textarea") and a.get("name"):
+            self.query_keys.add(a["name"])
+        elif self._form is None:
+            return
+        elif tag in ("input", "textarea", "select") and a.get("name"):
+            kind = a.get("type", "text") if tag == "input" else tag
+            if kind in ("submit", "image"):
+                kind = "button"
+            if kind != "button" or not self._button:
+                self._form[1].append((kind, a["name"], a.get("value", "")))
+                self._button = self._button or kind == "button"
+        elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
+            if not self._button:
+                self._form[1].append(("button", a["name"], a.get("value", "")))
+                self._button = True
+        elif tag == "option" and self._form[1]:
+            kind, name, value = self._form[1][-1]
+            if kind == "select" and not value:
+                self._form[1][-1] = (kind, name, a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            if self._form is not None:
+                self.forms.append(self._form)
+            self._form, self._get = None, False
+
+
+def dispatch(fields: list[tuple[str, str, str]]) -> str:
+    """What a form does besides its URL: its `action` field and submit button."""
+    return " ".join(
+        f"{name}={value}"
+        for kind, name, value in fields
+        if kind == "button" or (kind == "hidden" and name in DISPATCH)
+    )
+
+
+MODES = ("nul", "choices", "empty", "huge", "negative")
+# For a field that holds JSON (the availability picker's): the same JSON with every number
+# / string swapped for a hostile one (1e999 parses as infinity).
+JSON_MODES = {"json-inf": ("1e999", None), "json-huge": (HUGE, None), "json-nul": (None, "a\x00b")}
+
+
+def _json_field(value: str) -> object | None:
+    try:
+        return json.loads(value) if value.strip()[:1] in ("{", "[") else None
+    except ValueError:
+        return None
+
+
+def _hostile_json(value: object, number: str | None, text: str | None) -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(
+            f"{json.dumps(k)}: {_hostile_json(v, number, text)}" for k, v in value.items()
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_hostile_json(v, number, text) for v in value) + "]"
+    if isinstance(value, str) and text is not None:
+        return json.dumps(text)
+    if isinstance(value, int | float) and not isinstance(value, bool) and number is not None:
+        return number
+    return json.dumps(value)
+
+
+def modes(fields: list[tuple[str, str, str]]) -> tuple[str, ...]:
+    """The modes to post a form in: the JSON ones only when a field holds JSON."""
+    has_json = any(_json_field(value) is not None for _kind, _name, value in fields)
+    return (*MODES, *JSON_MODES) if has_json else MODES
+
+
+def fill(fields: list[tuple[str, str, str]], mode: str) -> dict[str, str]:
+    """The data to post in one mode: `nul` puts a NUL in what people type, `choices` in what
+    they pick (hidden fields, selects, boxes, the button), `json-*` make the numbers or
+    strings of a JSON field hostile, the others set every field to "", a number past bigint
+    or -1. The CSRF token and `action` are always left alone."""
+    data = {}
+    for kind, name, value in fields:
+        picked = kind in ("hidden", "select", "checkbox", "radio", "button")
+        if name == "csrfmiddlewaretoken" or (kind == "hidden" and name in DISPATCH):
+            data[name] = value
+        elif mode in JSON_MODES:
+            parsed = _json_field(value)
+            if parsed is not None:
+                data[name] = _hostile_json(parsed, *JSON_MODES[mode])
+            else:  # the rest answered, so the form gets as far as the JSON
+                data[name] = value or ("fuzz" if kind in ("text", "textarea") else "")
+        elif mode == "nul":
+            typed = "a\x00b" if kind not in ("checkbox", "radio") else (value or "on")
+            data[name] = value if kind in ("hidden", "select", "button") else typed
+        elif mode == "choices":
+            data[name] = "a\x00b" if picked else value
+        elif kind == "button":
+            data[name] = value
+        else:
+            data[name] = {"empty": "", "huge": HUGE, "negative": "-1"}[mode]
+    return data
