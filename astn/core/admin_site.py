@@ -72,6 +72,9 @@ def guarded(view):
 
 
 class AdminSite(admin.AdminSite):
+    site_header = "ASTN administration"
+    site_title = "ASTN admin"
+
     def admin_view(self, view, cacheable=False):
         return super().admin_view(guarded(view), cacheable)
 

@@ -91,3 +91,9 @@ def test_the_crontab_list_shows_a_crontab_celery_cannot_read(staff_client):
     response = staff_client.get("/admin/django_celery_beat/crontabschedule/")
     assert response.status_code == 200
     assert "not a schedule Celery can read" in response.content.decode()
+
+
+def test_the_admin_says_whose_it_is(staff_client):
+    page = staff_client.get("/admin/").content.decode()
+    assert "ASTN administration" in page
+    assert "Users and profiles" in page  # ours, apart from allauth's "Accounts"
