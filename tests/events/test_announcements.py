@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -180,8 +181,17 @@ def test_publishing_a_draft_later_announces_it(org, django_capture_on_commit_cal
 
 @pytest.mark.django_db
 def test_run_job_event_announcements(org):
-    make_member(org, mode="all")
-    published(org, "Via the job", timezone.now() - timedelta(minutes=3))
+    # The job runs on the real clock. An event published three minutes before the
+    # member's midnight is yesterday's, carried to 08:00 (tested above), so the member
+    # lives where it is not just past midnight: two zones six hours apart, one always is.
+    now = timezone.now()
+    zone = next(
+        name
+        for name in ("Europe/Berlin", "America/New_York")
+        if now.astimezone(ZoneInfo(name)).time() >= time(0, 10)
+    )
+    make_member(org, mode="all", tz=zone)
+    published(org, "Via the job", now - timedelta(minutes=3))
     call_command("run_job", "event_announcements", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [m.subject for m in mail.outbox] == ["New at Berlin Readers: Via the job"]
 
