@@ -158,7 +158,7 @@ def test_the_navbar_bell_shows_the_unread_count_and_polls(client_as_user, user):
     assert 'id="nav-bell"' in html
     assert 'hx-get="/notifications/bell/"' in html
     assert 'hx-trigger="every 60s, notificationsChanged from:body"' in html
-    assert "(3 unread)" in html
+    assert '3<span class="visually-hidden"> unread</span>' in html
 
 
 @pytest.mark.django_db

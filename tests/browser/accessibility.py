@@ -1,0 +1,111 @@
+"""axe-core in the real browser: audit a page, and walk the pages a person can reach.
+
+axe-core (npm, a dev dependency in `package.json`, installed by `make test`'s `npm ci`)
+is the engine behind Lighthouse's and Chrome's accessibility checks. We run the rules
+tagged WCAG 2.0/2.1 level A and AA plus axe's best practices, and count a finding when
+axe rates it `serious` or `critical` — the ones that stop someone using the page
+(unreadable text, a control without a name), not the stylistic ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING = {"serious", "critical"}
+
+# Links a walk does not follow: signing out ends the person's session; files and downloads
+# are not pages; the Django admin is Django's own markup (its split date/time widgets and
+# inline rows have no labels, upstream).
+_SKIP = re.compile(
+    r"^/(admin|static|media|healthz)/|/logout/"
+    r"|\.(ics|csv|xlsx|json|png|svg|txt)(\?|$)|download="
+)
+# An org's slug, a token and every number are folded: one page per kind is enough.
+_SLUG = re.compile(r"^/(orgs|c|join|a|u|invite)/[^/]+")
+_NUMBER = re.compile(r"\d+")
+
+_HREFS = "links => links.map(a => a.getAttribute('href'))"
+_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map(v => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.html.slice(0, 160)),
+  }));
+}"""
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    rule: str
+    impact: str
+    help: str
+    nodes: tuple[str, ...]
+
+    def __str__(self) -> str:
+        shown = "\n      ".join(self.nodes[:3])
+        more = f" (+{len(self.nodes) - 3} more)" if len(self.nodes) > 3 else ""
+        return f"{self.path}: [{self.impact}] {self.rule}: {self.help}{more}\n      {shown}"
+
+
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make test does) to install axe-core")
+    return AXE_JS.read_text()
+
+
+def audit(page, path: str) -> list[Finding]:
+    """Run axe on the page as it is now; return its blocking findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    found = page.evaluate(_RUN, RULE_TAGS)
+    return [
+        Finding(path, v["rule"], v["impact"], v["help"], tuple(v["nodes"]))
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def kind_of(url: str) -> str:
+    """What makes two URLs the same kind of page: the path with slugs and ids folded,
+    and the names (not values) of its query keys."""
+    parts = urlsplit(url)
+    path = _NUMBER.sub("N", _SLUG.sub(r"/\1/S", parts.path))
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + ("?" + "&".join(keys) if keys else "")
+
+
+def walk(page, base: str, starts: list[str], limit: int) -> tuple[list[str], list[Finding]]:
+    """Visit each kind of page reachable by links from `starts` (at most `limit`), audit
+    each once it has loaded (htmx parts included); return the paths seen and findings."""
+    queue, kinds, seen, findings = list(starts), set(), [], []
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if kind_of(url) in kinds:
+            continue
+        kinds.add(kind_of(url))
+        response = page.goto(base + url)
+        if response is None or response.status != 200:
+            continue
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page.wait_for_load_state("networkidle")
+        landed = page.url.removeprefix(base)
+        if landed != url and kind_of(landed) in kinds:
+            continue  # a redirect to a page already audited
+        kinds.add(kind_of(landed))
+        seen.append(landed)
+        findings += audit(page, landed)
+        for href in page.eval_on_selector_all("a[href]", _HREFS):
+            href = (href or "").split("#")[0]
+            local = href.startswith("/") and not href.startswith("//")
+            if local and not _SKIP.search(href) and kind_of(href) not in kinds:
+                queue.append(href)
+    return seen, findings
