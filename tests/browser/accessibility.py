@@ -30,6 +30,8 @@ _SKIP = re.compile(
 # An org's slug, a token and every number are folded: one page per kind is enough.
 _SLUG = re.compile(r"^/(orgs|c|join|a|u|invite)/[^/]+")
 _NUMBER = re.compile(r"\d+")
+# Query keys that show the same page in another order or another slice.
+_SAME_PAGE = {"page", "sort"}
 
 _HREFS = "links => links.map(a => a.getAttribute('href'))"
 _RUN = """async (tags) => {
@@ -78,27 +80,31 @@ def kind_of(url: str) -> str:
     and the names (not values) of its query keys."""
     parts = urlsplit(url)
     path = _NUMBER.sub("N", _SLUG.sub(r"/\1/S", parts.path))
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    keys = sorted({key for key, _ in parse_qsl(parts.query) if key not in _SAME_PAGE})
     return path + ("?" + "&".join(keys) if keys else "")
 
 
 def walk(page, base: str, starts: list[str], limit: int) -> tuple[list[str], list[Finding]]:
-    """Visit each kind of page reachable by links from `starts` (at most `limit`), audit
-    each once it has loaded (htmx parts included); return the paths seen and findings."""
-    queue, kinds, seen, findings = list(starts), set(), [], []
+    """Visit each start page and each kind of page reachable by links from them (at most
+    `limit`), audit each once it has loaded (htmx parts included); return the paths seen
+    and the findings. A link that answers anything but a page is a finding too."""
+    queue, kinds, seen, findings = [(url, "") for url in starts], set(), [], []
     while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if kind_of(url) in kinds:
+        url, linked_from = queue.pop(0)
+        if url in seen or (kind_of(url) in kinds and url not in starts):
             continue
         kinds.add(kind_of(url))
         response = page.goto(base + url)
         if response is None or response.status != 200:
+            status = response.status if response else "nothing"
+            where = (f"linked from {linked_from}",) if linked_from else ()
+            findings.append(Finding(url, "broken-link", "serious", f"answered {status}", where))
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
         page.wait_for_load_state("networkidle")
         landed = page.url.removeprefix(base)
-        if landed != url and kind_of(landed) in kinds:
+        if landed != url and kind_of(landed) in kinds and landed not in starts:
             continue  # a redirect to a page already audited
         kinds.add(kind_of(landed))
         seen.append(landed)
@@ -107,5 +113,5 @@ def walk(page, base: str, starts: list[str], limit: int) -> tuple[list[str], lis
             href = (href or "").split("#")[0]
             local = href.startswith("/") and not href.startswith("//")
             if local and not _SKIP.search(href) and kind_of(href) not in kinds:
-                queue.append(href)
+                queue.append((href, landed))
     return seen, findings
