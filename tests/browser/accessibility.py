@@ -33,6 +33,17 @@ _NUMBER = re.compile(r"\d+")
 # Query keys that show the same page in another order or another slice.
 _SAME_PAGE = {"page", "sort"}
 
+_STICKING_OUT = """(width) => {
+  const held = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > width + 1 && !held(el))
+    .slice(0, 5).map(el => el.outerHTML.slice(0, 160));
+}"""
 _HREFS = "links => links.map(a => a.getAttribute('href'))"
 _RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -73,6 +84,16 @@ def audit(page, path: str) -> list[Finding]:
         for v in found
         if v["impact"] in BLOCKING
     ]
+
+
+def sideways(page, path: str) -> list[Finding]:
+    """A page wider than the phone's screen scrolls sideways: a finding, with what sticks
+    out (elements past the right edge that no scrolling container holds)."""
+    width = page.viewport_size["width"]
+    if page.evaluate("document.documentElement.scrollWidth") <= width:
+        return []
+    culprits = page.evaluate(_STICKING_OUT, width)
+    return [Finding(path, "scrolls-sideways", "serious", f"wider than {width} px", tuple(culprits))]
 
 
 def kind_of(url: str) -> str:
