@@ -7,6 +7,7 @@ member's RSVP the way the member or an org admin would.
 
 from django.contrib import admin
 
+from astn.core.admin_filters import BlankNamedValuesFilter
 from attendance.models import Attendance, AttendanceChange, AttendanceImport
 
 
@@ -93,7 +94,11 @@ class AttendanceImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Attendance imports (#11), read-only: staff see what was uploaded and what it did."""
 
     list_display = ("created_at", "org", "file_name", "format", "status", "rows_total")
-    list_filter = ("status", "format", ("org", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        ("format", BlankNamedValuesFilter),
+        ("org", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("file_name", "org__name", "uploaded_by__email")
     list_select_related = ("org", "uploaded_by")
     raw_id_fields = ("org", "uploaded_by", "same_file_as", "undone_by")

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
 
+from astn.core.admin_filters import BlankNamedValuesFilter
 from orgs.errors import OrgsError
 from orgs.models import InviteLink, Membership, Organization
 from orgs.services import membership_remove, membership_role_set
@@ -46,7 +47,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "calendar_sync",
         "created_at",
     )
-    list_filter = ("discoverable", "is_online", "city", "created_at")
+    list_filter = ("discoverable", "is_online", ("city", BlankNamedValuesFilter), "created_at")
     search_fields = ("name", "slug", "city", "description")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "luma_api_key_display")

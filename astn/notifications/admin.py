@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.html import escape, format_html
 
+from astn.core.admin_filters import BlankNamedValuesFilter
 from astn.notifications import services
 from astn.notifications.models import Notification, OutboundEmail
 
@@ -28,7 +29,7 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_at",
         "created_at",
     )
-    list_filter = ("status", "category", "template", "created_at")
+    list_filter = ("status", ("category", BlankNamedValuesFilter), "template", "created_at")
     search_fields = ("key", "to", "subject", "last_error")
     date_hierarchy = "created_at"
     list_select_related = ("user",)
