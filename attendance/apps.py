@@ -21,6 +21,7 @@ class AttendanceConfig(AppConfig):
         )
         extensions.register_going_check(selectors.viewer_is_going)
         extensions.register_going_counter(selectors.going_counts)
+        extensions.register_seat_lister(selectors.seats_held)
         extensions.register_capacity_floor(selectors.going_count)
 
         settings_sections.register(

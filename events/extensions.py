@@ -13,6 +13,7 @@ provider here from its `AppConfig.ready()`:
         context=rsvp_widget_context))
     extensions.register_going_check(viewer_is_going)
     extensions.register_going_counter(going_counts)
+    extensions.register_seat_lister(seats_held)
     extensions.register_capacity_floor(going_count_of)
 
 With no provider registered, `events` works on its own: no panels, nobody is
@@ -54,6 +55,7 @@ class EventPanel:
 event_panels: Registry[EventPanel] = Registry("event page panels")
 _GOING_CHECKS: list[Callable[[Event, object], bool]] = []
 _GOING_COUNTERS: list[Callable[[Iterable[Event]], dict[int, int]]] = []
+_SEAT_LISTERS: list[Callable[[list[int], list[int]], set[tuple[int, int]]]] = []
 _CAPACITY_FLOORS: list[Callable[[Event], int]] = []
 
 
@@ -104,6 +106,21 @@ def going_counts(events: Iterable[Event]) -> dict[int, int] | None:
         for event_id, count in counter(events).items():
             totals[event_id] = totals.get(event_id, 0) + count
     return totals
+
+
+def register_seat_lister(lister: Callable[[list[int], list[int]], set[tuple[int, int]]]) -> None:
+    """Register `lister(user_ids, event_ids) -> {(user_id, event_id)}`: the pairs where the
+    user holds a seat ("going"), in one query for many people and events (the digest)."""
+    if lister not in _SEAT_LISTERS:
+        _SEAT_LISTERS.append(lister)
+
+
+def seats_held(user_ids: Iterable[int], event_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """Return the (user_id, event_id) pairs where the user is going (none without a lister)."""
+    user_ids, event_ids = list(user_ids), list(event_ids)
+    if not user_ids or not event_ids:
+        return set()
+    return set().union(*(lister(user_ids, event_ids) for lister in _SEAT_LISTERS))
 
 
 def register_capacity_floor(provider: Callable[[Event], int]) -> None:

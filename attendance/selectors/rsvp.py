@@ -60,6 +60,16 @@ def going_counts(events: Iterable[Event]) -> dict[int, int]:
     return dict(rows)
 
 
+def seats_held(user_ids: list[int], event_ids: list[int]) -> set[tuple[int, int]]:
+    """Return the (user_id, event_id) pairs among these where the user is going (one query)."""
+    rows = (
+        Attendance.objects.filter(event_id__in=event_ids, membership__user_id__in=user_ids)
+        .going()
+        .values_list("membership__user_id", "event_id")
+    )
+    return set(rows)
+
+
 def viewer_is_going(event: Event, user: Viewer) -> bool:
     """Return True when `user` holds a seat at `event` (so they may see its online link)."""
     if user is None or not user.is_authenticated:

@@ -9,6 +9,8 @@ Rules (docs/notifications.md, "Who gets what"):
   Monday `DIGEST_HOUR`:00 (09:00) — normally the run at 09:xx. If that run was
   missed (worker down), a later run **the same local Monday** catches up; from
   Tuesday on, that week is skipped (a Monday digest on Wednesday is noise).
+- Where the member already holds a seat, the event says "You're going" and carries
+  its online link (the link is for people with a seat); the intro counts them.
 - Once: the key `digest:<user>:<iso-year>-W<week>` (the week of the member's
   local Monday) makes a re-run, a later hour or a second worker a no-op. A
   member with nothing to say at 09:00 may still get the digest later that
@@ -33,6 +35,7 @@ from django.urls import reverse
 from astn.accounts.models import Profile, User
 from astn.notifications.models import OutboundEmail
 from astn.notifications.services import EmailEnqueueError, email_enqueue, notification_create
+from events import extensions
 from events.models import Event
 from events.services.mailing import event_item, first_name, member_zone
 from orgs.models import Membership
@@ -129,16 +132,27 @@ def digest_send(*, now: datetime) -> int:
     for start in range(0, len(due), BATCH_SIZE):
         batch = due[start : start + BATCH_SIZE]
         events = _events_by_user([user for user, _week in batch], now=now)
+        event_ids = {event.pk for listed in events.values() for event in listed}
+        seats = extensions.seats_held([user.pk for user, _week in batch], event_ids)
         with transaction.atomic():
             for user, week in batch:
                 if events.get(user.pk):
-                    queued += _digest(user, week, events[user.pk], now=now)
+                    going = {event_id for user_id, event_id in seats if user_id == user.pk}
+                    queued += _digest(user, week, events[user.pk], going=going, now=now)
     return queued
 
 
-def _digest(user: User, week: tuple[int, int], events: list[Event], *, now: datetime) -> int:
+def _digest(
+    user: User, week: tuple[int, int], events: list[Event], *, going: set[int], now: datetime
+) -> int:
     zone = member_zone(user)
-    items = [event_item(event, zone=zone) for event in events]
+    items = [
+        {
+            **event_item(event, zone=zone, show_online_link=event.pk in going),
+            "going": event.pk in going,
+        }
+        for event in events
+    ]
     days: dict[str, list[dict]] = {}
     for item in items[:MAX_LISTED]:
         days.setdefault(item["day"], []).append(item)
@@ -163,6 +177,7 @@ def _digest(user: User, week: tuple[int, int], events: list[Event], *, now: date
                 "preheader": ", ".join(org_names),
                 "days": [{"day": day, "events": day_items} for day, day_items in days.items()],
                 "count": len(items),
+                "going_count": sum(item["going"] for item in items),
                 "more": max(len(items) - MAX_LISTED, 0),
                 "org_names": org_names,
                 "action_url": my_events_url,

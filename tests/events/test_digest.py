@@ -9,9 +9,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from astn.notifications.models import Notification, OutboundEmail
+from astn.notifications.services.sending import outbox_render
 from events.models import Event
 from events.services.announcements import announcements_send
 from events.services.digest import digest_send
+from tests.factories.attendance import AttendanceFactory
 from tests.factories.events import EventFactory
 from tests.factories.members import at, make_member, run_on_two_threads
 from tests.factories.orgs import OrganizationFactory
@@ -213,3 +215,33 @@ def test_the_job_twice_and_on_two_threads_at_once_sends_one_digest_per_member():
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in members)
     assert {m.subject for m in mail.outbox} == {"Your week: 1 event from 1 org"}
     assert Notification.objects.count() == len(members)
+
+
+@pytest.mark.django_db
+def test_the_digest_says_which_events_the_member_is_going_to_with_their_online_link(orgs):
+    readers, _makers = orgs
+    member = make_member(readers, tz="Pacific/Auckland")
+    salon = event_at(readers, "Online salon", at("2026-11-27 18:00"), is_online=True,
+                     virtual_link="https://meet.example.org/salon")  # fmt: skip
+    event_at(readers, "Online quiz", at("2026-11-29 18:00"), is_online=True,
+             virtual_link="https://meet.example.org/quiz")  # fmt: skip
+    AttendanceFactory(event=salon, membership=member)
+    someone_else = make_member(readers, mode="instant")
+    AttendanceFactory(event=Event.objects.get(title="Book club"), membership=someone_else)
+
+    assert digest_send(now=AUCKLAND_MONDAY_9) == 1
+    email = OutboundEmail.objects.get(to=member.user.email)
+    going = {
+        item["title"]: item["going"] for day in email.context["days"] for item in day["events"]
+    }
+    assert going == {"Book club": False, "Online salon": True, "Online quiz": False,
+                     "Poetry slam": False}  # fmt: skip
+    assert email.context["going_count"] == 1
+
+    rendered = outbox_render(email)
+    assert "You're going to 1 of them." in rendered.html
+    assert rendered.html.count("&#10003; You're going") == 1
+    assert "https://meet.example.org/salon" in rendered.html  # a seat shows the link
+    assert "https://meet.example.org/quiz" not in rendered.html  # no seat, no link
+    assert "Online salon (you're going)" in rendered.text
+    assert "Book club (you're going)" not in rendered.text
