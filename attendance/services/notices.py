@@ -17,6 +17,7 @@ from astn.notifications.services import email_enqueue, notification_create
 from attendance.models import Attendance
 from events.ical import build_calendar, calendar_bytes
 from events.models import Event
+from events.services.mailing import zone_label
 
 
 def promoted_notify_on_commit(*, attendance: Attendance) -> None:
@@ -127,7 +128,7 @@ def _event_context(event: Event, *, user: User) -> dict:
         "event_title": event.title,
         "org_name": event.org.name,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "when": f"{date_format(start, 'l j F Y, H:i')} ({zone_name})",
+        "when": f"{date_format(start, 'l j F Y, H:i')} ({zone_label(ZoneInfo(zone_name))})",
     }
 
 

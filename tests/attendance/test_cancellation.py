@@ -69,7 +69,7 @@ def test_the_email_shows_the_time_in_the_members_zone(full_house, rsvped, mailou
     event_cancelled_notify(event_id=full_house.pk)
 
     email = OutboundEmail.objects.get(user=rsvped["going"])
-    assert email.context["when"].endswith("(America/New_York)")
+    assert email.context["when"].endswith("(New York time)")
 
 
 def test_the_count_is_of_people_told_now(full_house, rsvped):
