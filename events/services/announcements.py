@@ -16,6 +16,11 @@ Rules (docs/notifications.md, "Who gets what"):
   An event published after that day's email went out is **carried to the next
   day's email**, sent by the first run after `CARRY_OVER_HOUR` (08:00) in the
   member's zone — or earlier, with the first fresh event of that day.
+- **Unless it would have started by then**: an event that starts before the member's next
+  08:00 cannot wait for it (a 07:00 run published the evening before). If that day's
+  email went out already, one more goes out at once with only such events (key
+  `announce-soon:<membership>:<yyyy-mm-dd>`, at most one a day); before 08:00, the
+  carried-over email simply goes out early.
 - The ledger of what a member was told is their in-app twin, one notification
   per event (key `announce-event:<membership>:<event>`), written in the same
   transaction as the email and only when the email row was new; so a re-run or
@@ -27,12 +32,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from astn.accounts.models import User
 from astn.notifications.models import Notification
 from astn.notifications.services import EmailEnqueueError, email_enqueue
 from events.models import Event
@@ -53,6 +60,20 @@ TEMPLATE = "events/email/announcement"
 
 def announcement_email_key(*, membership_id: int, day) -> str:
     return f"announce:{membership_id}:{day.isoformat()}"
+
+
+def announcement_soon_key(*, membership_id: int, day) -> str:
+    return f"announce-soon:{membership_id}:{day.isoformat()}"
+
+
+def next_carry_over(local_now: datetime) -> datetime:
+    """The member's next 08:00 (today's if it has not come yet), in their zone."""
+    morning = datetime.combine(local_now.date(), time(CARRY_OVER_HOUR), tzinfo=local_now.tzinfo)
+    if local_now >= morning:
+        morning = datetime.combine(
+            local_now.date() + timedelta(days=1), time(CARRY_OVER_HOUR), tzinfo=local_now.tzinfo
+        )
+    return morning
 
 
 def announcement_event_key(*, membership_id: int, event_id: int) -> str:
@@ -132,55 +153,34 @@ def announcements_send(*, now: datetime, org_ids: Iterable[int] | None = None) -
 
 
 def _announce(membership: Membership, events: list[Event], *, now: datetime) -> int:
-    user, org = membership.user, membership.org
+    user = membership.user
     if user is None:  # the recipients query excludes these; narrows the type
         return 0
     zone = member_zone(user)
     local_now = now.astimezone(zone)
     today = local_now.date()
     fresh = any(_published_at(event).astimezone(zone).date() == today for event in events)
-    if not fresh and local_now.hour < CARRY_OVER_HOUR:
+    soon = [event for event in events if event.start < next_carry_over(local_now)]
+    if not fresh and not soon and local_now.hour < CARRY_OVER_HOUR:
         return 0  # carried over from yesterday: wait for the morning
-    items = [event_item(event, zone=zone) for event in events]
-    first = events[0]
-    org_events_url = settings.SITE_URL + reverse("events:org-list", kwargs={"slug": org.slug})
-    subject = f"New at {org.name}: {first.title}"
-    if len(events) > 1:
-        subject += f" and {len(events) - 1} more event{'s' if len(events) > 2 else ''}"
     try:
-        email = email_enqueue(
-            key=announcement_email_key(membership_id=membership.pk, day=today),
-            to=user.email,
-            user=user,
-            category="announcements",
-            subject=subject,
-            template=TEMPLATE,
-            context={
-                "org_name": org.name,
-                "name": first_name(user),
-                "heading": f"New at {org.name}",
-                "preheader": f"{first.title} · {items[0]['when']}",
-                "events": items[:MAX_LISTED],
-                "more": max(len(items) - MAX_LISTED, 0),
-                "count": len(items),
-                "org_url": settings.SITE_URL + org.get_absolute_url(),
-                "action_url": items[0]["url"] if len(items) == 1 else org_events_url,
-                "action_label": "See the event and RSVP"
-                if len(items) == 1
-                else "See the events and RSVP",
-            },
-        )
+        key = announcement_email_key(membership_id=membership.pk, day=today)
+        items = _announce_email(membership, user, events, key=key, zone=zone)
+        if items is None and soon:
+            # Today's email went out, and these would start before tomorrow's: one more now.
+            key = announcement_soon_key(membership_id=membership.pk, day=today)
+            events, items = soon, _announce_email(membership, user, soon, key=key, zone=zone)
     except EmailEnqueueError:
         logger.warning("announcements: membership %s has no usable address", membership.pk)
         return 0
-    if email is None:
+    if items is None:
         return 0  # today's email went out already; these events wait for tomorrow's
     Notification.objects.bulk_create(
         [
             Notification(
                 user=user,
                 kind="event.announced",
-                title=f"New at {org.name}: {event.title}",
+                title=f"New at {membership.org.name}: {event.title}",
                 body=item["when"],
                 url=event.get_absolute_url(),
                 key=announcement_event_key(membership_id=membership.pk, event_id=event.pk),
@@ -190,3 +190,40 @@ def _announce(membership: Membership, events: list[Event], *, now: datetime) -> 
         ignore_conflicts=True,
     )
     return 1
+
+
+def _announce_email(
+    membership: Membership, user: User, events: list[Event], *, key: str, zone: ZoneInfo
+) -> list[dict] | None:
+    """Queue the email announcing `events` under `key`; return their items, or None when
+    an email with that key exists already."""
+    org = membership.org
+    items = [event_item(event, zone=zone) for event in events]
+    first = events[0]
+    org_events_url = settings.SITE_URL + reverse("events:org-list", kwargs={"slug": org.slug})
+    subject = f"New at {org.name}: {first.title}"
+    if len(events) > 1:
+        subject += f" and {len(events) - 1} more event{'s' if len(events) > 2 else ''}"
+    email = email_enqueue(
+        key=key,
+        to=user.email,
+        user=user,
+        category="announcements",
+        subject=subject,
+        template=TEMPLATE,
+        context={
+            "org_name": org.name,
+            "name": first_name(user),
+            "heading": f"New at {org.name}",
+            "preheader": f"{first.title} · {items[0]['when']}",
+            "events": items[:MAX_LISTED],
+            "more": max(len(items) - MAX_LISTED, 0),
+            "count": len(items),
+            "org_url": settings.SITE_URL + org.get_absolute_url(),
+            "action_url": items[0]["url"] if len(items) == 1 else org_events_url,
+            "action_label": "See the event and RSVP"
+            if len(items) == 1
+            else "See the events and RSVP",
+        },
+    )
+    return None if email is None else items

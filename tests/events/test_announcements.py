@@ -104,6 +104,42 @@ def test_events_of_one_day_share_one_email_and_later_ones_wait_for_the_next_morn
 
 
 @pytest.mark.django_db
+def test_an_event_that_would_start_before_the_next_morning_does_not_wait_for_it(org):
+    member = make_member(org, mode="all", tz="Europe/Berlin")  # UTC+1 in November
+    published(org, "Book club", at("2026-11-24 09:00"))
+    assert announcements_send(now=at("2026-11-24 09:10")) == 1  # today's email
+
+    # Evening, Berlin: a 07:00 run tomorrow and a talk next week are published.
+    published(org, "Sunrise run", at("2026-11-24 19:00"), start=at("2026-11-25 06:00"))
+    published(org, "Talk next week", at("2026-11-24 19:00"))
+    assert announcements_send(now=at("2026-11-24 19:05")) == 1
+    soon = OutboundEmail.objects.get(key=f"announce-soon:{member.pk}:2026-11-24")
+    assert announcement_titles(soon) == ["Sunrise run"]  # only what cannot wait
+    assert announcements_send(now=at("2026-11-24 19:10")) == 0  # once
+
+    assert announcements_send(now=at("2026-11-25 07:00")) == 1  # 08:00: the rest
+    morning = OutboundEmail.objects.get(key=f"announce:{member.pk}:2026-11-25")
+    assert announcement_titles(morning) == ["Talk next week"]
+    told = Notification.objects.filter(user=member.user).values_list("title", flat=True)
+    assert sorted(title.removeprefix("New at Berlin Readers: ") for title in told) == [
+        "Book club", "Sunrise run", "Talk next week"]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_carried_over_event_starting_before_eight_goes_out_early(org):
+    member = make_member(org, mode="all", tz="Europe/Berlin")
+    published(org, "Book club", at("2026-11-24 09:00"))
+    assert announcements_send(now=at("2026-11-24 09:10")) == 1
+    # Published late, starts at 07:30 Berlin; the 23:30 UTC run (00:30 Berlin) is the next day.
+    published(org, "Early swim", at("2026-11-24 22:50"), start=at("2026-11-25 06:30"))
+    published(org, "Next week", at("2026-11-24 22:50"))
+    assert announcements_send(now=at("2026-11-24 23:30")) == 1
+    early = OutboundEmail.objects.get(key=f"announce:{member.pk}:2026-11-25")
+    assert announcement_titles(early) == ["Early swim", "Next week"]  # the day's one email
+    assert announcements_send(now=at("2026-11-25 07:00")) == 0  # nothing left for 08:00
+
+
+@pytest.mark.django_db
 def test_a_fresh_event_goes_out_at_once_even_before_eight(org):
     make_member(org, mode="all", tz="Europe/Berlin")
     published(org, "Early bird", at("2026-11-24 05:00"))  # 06:00 in Berlin
