@@ -44,6 +44,19 @@ _STICKING_OUT = """(width) => {
     .filter(el => el.getBoundingClientRect().right > width + 1 && !held(el))
     .slice(0, 5).map(el => el.outerHTML.slice(0, 160));
 }"""
+# Forms a walk does not submit: they delete, leave, cancel or undo something, or sign out.
+_KEEP_FORMS = re.compile(r"delete|leave|logout|cancel|undo|remove|reauth|password|/email/")
+_POST_FORMS = "form[method=post], form[method=POST]"
+_FORMS = """forms => forms.map(f => [f.getAttribute("action") || "",
+  f.querySelectorAll("input[type=text], input[type=email], input[type=url], textarea").length,
+  f.hasAttribute("hx-post") || !!f.closest("[hx-boost=true]")])"""
+_EMPTY_AND_SUBMIT = f"""(index) => {{
+  const form = document.querySelectorAll("{_POST_FORMS}")[index];
+  form.noValidate = true;
+  form.querySelectorAll("input[type=text], input[type=email], input[type=url], textarea")
+    .forEach(field => {{ field.value = ""; }});
+  form.requestSubmit();
+}}"""
 _HREFS = "links => links.map(a => a.getAttribute('href'))"
 _RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -105,10 +118,13 @@ def kind_of(url: str) -> str:
     return path + ("?" + "&".join(keys) if keys else "")
 
 
-def walk(page, base: str, starts: list[str], limit: int) -> tuple[list[str], list[Finding]]:
+def walk(
+    page, base: str, starts: list[str], limit: int, forms: dict[str, list] | None = None
+) -> tuple[list[str], list[Finding]]:
     """Visit each start page and each kind of page reachable by links from them (at most
     `limit`), audit each once it has loaded (htmx parts included); return the paths seen
-    and the findings. A link that answers anything but a page is a finding too."""
+    and the findings. A link that answers anything but a page is a finding too. `forms`,
+    if given, is filled with each page's POST forms (for `submit_empty_forms`)."""
     queue, kinds, seen, findings = [(url, "") for url in starts], set(), [], []
     while queue and len(seen) < limit:
         url, linked_from = queue.pop(0)
@@ -130,9 +146,44 @@ def walk(page, base: str, starts: list[str], limit: int) -> tuple[list[str], lis
         kinds.add(kind_of(landed))
         seen.append(landed)
         findings += audit(page, landed)
+        if forms is not None:
+            forms[landed] = page.eval_on_selector_all(_POST_FORMS, _FORMS)
         for href in page.eval_on_selector_all("a[href]", _HREFS):
             href = (href or "").split("#")[0]
             local = href.startswith("/") and not href.startswith("//")
             if local and not _SKIP.search(href) and kind_of(href) not in kinds:
                 queue.append((href, landed))
     return seen, findings
+
+
+def submit_empty_forms(page, base: str, forms: dict[str, list]) -> tuple[int, list[Finding]]:
+    """Submit each page's POST forms (`forms`, from `walk`) with their text fields emptied
+    and the browser's own checks off, and audit the page that answers: error messages must
+    be as readable and as well labelled as the form. Returns how many forms were sent, and
+    the findings."""
+    sent, findings = 0, []
+    for path, page_forms in forms.items():
+        for index, (action, fields, htmx) in enumerate(page_forms):
+            if not fields or _KEEP_FORMS.search(action or path):
+                continue
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            # A plain form loads a new page; an htmx one swaps part of this one.
+            answer = (
+                page.expect_response(lambda response: response.request.method == "POST")
+                if htmx
+                else page.expect_navigation()
+            )
+            with answer as response:
+                page.evaluate(_EMPTY_AND_SUBMIT, index)
+            status = response.value.status if response.value else 200
+            page.wait_for_load_state("networkidle")
+            if htmx:
+                page.wait_for_timeout(100)  # htmx settles the swap after the response
+            sent += 1
+            where = f"{path} after sending form {index} ({action or 'itself'}) empty"
+            if status >= 500:
+                findings.append(Finding(where, "form-error", "critical", f"answered {status}", ()))
+            else:
+                findings += audit(page, where)
+    return sent, findings

@@ -6,13 +6,15 @@ its start pages, one page per kind (`accessibility.kind_of`), and axe audits eac
 Chromium once its htmx parts have loaded. Then every page again at phone width (390 px):
 none may scroll sideways, and the start pages, navigation collapsed, pass axe too. Pages
 only an email leads to (the one-tap attendance answer, a round's intake, "did you meet?",
-unsubscribe, an invite) are start pages of their own. Any serious or critical finding
-fails the test and is listed with the page and the markup it is about; so does a link on
-our pages that answers an error.
+unsubscribe, an invite) are start pages of their own. Last, every form on those pages
+is sent empty (the browser's own checks off) and the page with the error messages is
+audited too. Any serious or critical finding fails the test and is listed with the page
+and the markup it is about; so does a link on our pages that answers an error.
 
 Found the first time (1 December 2026) and fixed: outline buttons at 4.44:1 on the page's
 grey, faded past-date badges, translucent badges, a notification bell whose name left out
-the visible count, icons with a label but no role.
+the visible count, icons with a label but no role; then, in the error states, form
+errors at 4.29:1 on the grey form panels.
 """
 
 from urllib.parse import urlsplit
@@ -29,7 +31,7 @@ from attendance.services.prompts import answer_url
 from communities import links as community_links
 from communities.models import CommunityMember, MatchSeat, RoundParticipant
 from orgs.models import InviteLink
-from tests.browser.accessibility import audit, sideways, walk
+from tests.browser.accessibility import audit, sideways, submit_empty_forms, walk
 from tests.browser.fixtures import log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,7 +85,8 @@ def test_every_page_a_role_reaches_passes_axe_and_fits_a_phone(demo, browser, li
     page = new_page(browser, bypass_csp=True)
     if email:
         log_in(page, live_server, email, DEMO_PASSWORD)
-    seen, findings = walk(page, live_server.url, starts, PAGES_PER_ROLE)
+    forms: dict[str, list] = {}
+    seen, findings = walk(page, live_server.url, starts, PAGES_PER_ROLE, forms)
     assert len(seen) >= len(starts) // 2, seen  # the walk really ran
 
     # On a phone: no page scrolls sideways; the start pages (navigation collapsed) pass axe.
@@ -94,5 +97,11 @@ def test_every_page_a_role_reaches_passes_axe_and_fits_a_phone(demo, browser, li
         findings += sideways(page, f"{path} at 390 px")
         if path in starts:
             findings += audit(page, f"{path} at 390 px")
+
+    # Every form sent empty: the page with the error messages passes axe too.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sent, found = submit_empty_forms(page, live_server.url, forms)
+    assert sent >= 1, forms  # every role has a form (sign-up, profile, event)
+    findings += found
     page.context.close()
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(map(str, findings))
