@@ -133,12 +133,13 @@ def digest_send(*, now: datetime) -> int:
         batch = due[start : start + BATCH_SIZE]
         events = _events_by_user([user for user, _week in batch], now=now)
         event_ids = {event.pk for listed in events.values() for event in listed}
-        seats = extensions.seats_held([user.pk for user, _week in batch], event_ids)
+        going: dict[int, set[int]] = defaultdict(set)
+        for user_id, event_id in extensions.seats_held([u.pk for u, _ in batch], event_ids):
+            going[user_id].add(event_id)
         with transaction.atomic():
             for user, week in batch:
                 if events.get(user.pk):
-                    going = {event_id for user_id, event_id in seats if user_id == user.pk}
-                    queued += _digest(user, week, events[user.pk], going=going, now=now)
+                    queued += _digest(user, week, events[user.pk], going=going[user.pk], now=now)
     return queued
 
 
