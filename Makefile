@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # mypy's Django plugin loads settings; it needs the database URL, not a running server.
 MYPY := ASTN_DEVSERVICES_AUTOSTART=0 $(VENV)/bin/mypy
 
-.PHONY: run test lint typecheck format install assets services-stop clean-var bench prod-smoke fuzz help
+.PHONY: run test lint typecheck format install assets services-stop clean-var bench prod-smoke fuzz test-at help
 
 # mypy checks the typed layers (STYLE.md): services, selectors and tasks of every app.
 TYPED := $(shell find astn orgs events attendance engagement communities crm \
@@ -27,6 +27,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
+	@echo "make test-at WHEN='2027-03-28 00:59' - the suite (no browser) on a faked clock (needs faketime)"
 	@echo "make fuzz   - hostile input against a running 'make run' (BASE=..., FUZZ_ARGS='--quick --as member'); changes its data"
 
 $(STAMP): pyproject.toml
@@ -81,6 +82,9 @@ BASE ?= http://127.0.0.1:8000
 FUZZ_ARGS ?=
 fuzz: install
 	$(PY) scripts/fuzz_pages.py --base $(BASE) $(FUZZ_ARGS)
+
+test-at: install assets
+	scripts/test_at.sh "$(WHEN)" $(PYTEST_ARGS)
 
 services-stop: install
 	$(PY) -m astn.devservices stop
