@@ -8,8 +8,9 @@
 # libfaketime (Debian: `apt-get install faketime`) moves the clock of this process and of
 # everything it starts, so Postgres and Redis run on their own copy under
 # var/clock-<WHEN> and share the faked clock with Django. The clock starts at WHEN and
-# ticks. Left out, because they do not survive a faked clock: the browser journeys
-# (Chromium does not start under libfaketime) and one test that times a thread's join.
+# ticks. Left out: one test whose timed thread join never returns under libfaketime, and
+# the browser journeys: Chromium starts and reads the faked clock, but on 1 December 2026
+# the sixth journey waited on the browser without end (not looked into).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
