@@ -167,9 +167,14 @@ def community_join(
 
 
 @transaction.atomic
-def member_snooze(*, member: CommunityMember, until: datetime.date) -> CommunityMember:
-    """Skip rounds until `until` (a date in the future, at most a year away)."""
-    today = timezone.now().date()
+def member_snooze(
+    *, member: CommunityMember, until: datetime.date, now: datetime.datetime | None = None
+) -> CommunityMember:
+    """Skip rounds until `until` (a date in the future, at most a year away).
+
+    Days are the community's, as when rounds open and wake snoozed members.
+    """
+    today = timezone.localtime(now or timezone.now(), member.community.tz).date()
     if until <= today:
         raise CommunityError("Pick a date in the future.", field="until")
     if until > today + datetime.timedelta(days=366):

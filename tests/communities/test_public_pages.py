@@ -355,6 +355,22 @@ def test_opening_the_round_page_signed_in_writes_nothing(signed_in_round):
     assert not RoundParticipant.objects.exists()
 
 
+def test_snooze_dates_are_the_community_s_days_not_utc_ones(community):
+    from communities.errors import CommunityError
+
+    community.timezone = "Pacific/Auckland"
+    community.save(update_fields=["timezone"])
+    member = CommunityMemberFactory(community=community)
+    # 20:00 UTC on 1 December is 09:00 on 2 December in Auckland: the 2nd is today there.
+    now = datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.UTC)
+    with pytest.raises(CommunityError, match="Pick a date in the future"):
+        members.member_snooze(member=member, until=datetime.date(2026, 12, 2), now=now)
+    members.member_snooze(member=member, until=datetime.date(2026, 12, 3), now=now)
+    member.refresh_from_db()
+    assert member.status == CommunityMember.Status.PAUSED
+    assert member.paused_until == datetime.date(2026, 12, 3)
+
+
 def test_a_snoozed_member_who_says_yes_to_a_round_is_active_again(client, community):
     member = CommunityMemberFactory(community=community)
     participant = RoundParticipant.objects.create(
