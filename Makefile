@@ -27,7 +27,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + mypy on services/selectors/tasks"
 	@echo "make bench  - the benchmarks in bench/ (each prints its figure on its last line)"
 	@echo "make prod-smoke - production process shape: Postgres+Redis on TCP, gunicorn, 2 workers, beat"
-	@echo "make test-at WHEN='2027-03-28 00:59' - the suite (no browser) on a faked clock (needs faketime)"
+	@echo "make test-at WHEN='2027-03-28 00:59' - the suite on a faked clock (needs faketime)"
 	@echo "make fuzz   - hostile input against a running 'make run' (BASE=..., FUZZ_ARGS='--quick --as member'); changes its data"
 
 $(STAMP): pyproject.toml
