@@ -55,11 +55,14 @@ def _playwright():
         yield pw
 
 
+def launch_chromium(playwright):
+    """Start the system Chromium, headless, with the flags every browser test uses."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    browser = _playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = launch_chromium(_playwright)
     yield browser
     browser.close()
 

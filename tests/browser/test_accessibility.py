@@ -32,7 +32,7 @@ from communities import links as community_links
 from communities.models import CommunityMember, MatchSeat, RoundParticipant
 from orgs.models import InviteLink
 from tests.browser.accessibility import audit, sideways, submit_empty_forms, walk
-from tests.browser.fixtures import CHROMIUM, CHROMIUM_ARGS, log_in, new_page
+from tests.browser.fixtures import launch_chromium, log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,9 +76,7 @@ def emailed_links() -> list[str]:
 def own_browser(_playwright):
     """A Chromium of the walk's own: the hundreds of pages it opens leave nothing behind in
     the browser the journeys share."""
-    browser = _playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = launch_chromium(_playwright)
     yield browser
     browser.close()
 
