@@ -382,7 +382,10 @@ def member_settings_view(request, slug: str):
                 )
                 messages.success(request, "Removed from your list.")
         except CommunityError as error:
-            messages.error(request, str(error))
+            if action == "snooze" and error.field in snooze_form.fields:
+                snooze_form.add_error(error.field, str(error))  # next to the date, kept
+            else:
+                messages.error(request, str(error))
         except ValueError:
             messages.error(request, "That did not work. Please try again.")
         if not (snooze_form.errors or never_form.errors):

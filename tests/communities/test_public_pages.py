@@ -244,6 +244,9 @@ def test_member_settings_snooze_never_pair_and_leave(client, community):
     assert list(member.never_pair.all()) == [other]
     page = client.post(path, {"action": "snooze", "until": "2000-01-01"}, follow=True)
     assert "Pick a date in the future" in page.content.decode()
+    # The message is the date field's own, and the date typed is still there.
+    assert page.context["snooze_form"].errors["until"] == ["Pick a date in the future."]
+    assert 'value="2000-01-01"' in page.content.decode()
     client.post(path, {"action": "leave"})
     member.refresh_from_db()
     assert member.status == CommunityMember.Status.REMOVED
