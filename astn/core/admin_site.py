@@ -11,6 +11,12 @@ Found by `make fuzz --as staff` (hostile query strings on every admin page):
   "incorrect lookup parameters" (a redirect to `?e=1`) but not the `OverflowError` of a
   number too big for a C long. Any such number is answered with that redirect here.
 
+And one form value, found by posting change forms with their own values: a JSON box
+emptied on a `JSONField(default=dict, blank=True)` (a round participant's answers, a
+round's left-out list, a community's intake questions). Django's form field reads "" as
+`None`, which the `NOT NULL` column refuses with a 500. Every model admin registered here
+reads an emptied box as the field's default (`{}`, `[]`) and a typed `null` as an error.
+
 `AdminConfig` (in `INSTALLED_APPS` instead of `django.contrib.admin`) makes this the
 default site, so `admin.site` and every `ModelAdmin` registered on it, ours and the
 third-party ones, go through `admin_view` below.
@@ -20,10 +26,13 @@ from __future__ import annotations
 
 import functools
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 DATE_PARTS = ("year", "month", "day")
@@ -71,12 +80,46 @@ def guarded(view):
     return inner
 
 
+class DefaultingJSONField(forms.JSONField):
+    """A JSON box for a `NOT NULL` column: empty is the column's default, `null` an error."""
+
+    def __init__(self, *, empty, **kwargs) -> None:
+        self.empty = empty  # the model field's `get_default`: a fresh {} or [] each time
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not self.disabled and value in self.empty_values:
+            return self.empty()  # then `required` still refuses it where blank=False
+        value = super().to_python(value)
+        if value is None:
+            raise ValidationError("Enter JSON other than null.", code="null")
+        return value
+
+
+class NotNullJSONMixin:
+    """Gives a model admin's `NOT NULL` JSON fields a `DefaultingJSONField`."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField) and not db_field.null:
+            empty = db_field.get_default
+            kwargs.setdefault("form_class", functools.partial(DefaultingJSONField, empty=empty))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class AdminSite(admin.AdminSite):
     site_header = "ASTN administration"
     site_title = "ASTN admin"
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(guarded(view), cacheable)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin, ours and third-party ones, with `NotNullJSONMixin` first."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, NotNullJSONMixin):
+            name, module = admin_class.__name__, admin_class.__module__
+            admin_class = type(name, (NotNullJSONMixin, admin_class), {"__module__": module})
+        super().register(model_or_iterable, admin_class, **options)
 
 
 class AdminConfig(DjangoAdminConfig):

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.contrib.sites.models import Site
-from django.test import Client
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField
+from django.test import Client, RequestFactory
 from django_celery_beat.models import CrontabSchedule
 
 from tests.factories.accounts import UserFactory
+from tests.factories.communities import ParticipantFactory
 from tests.factories.orgs import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +101,53 @@ def test_the_admin_says_whose_it_is(staff_client):
     page = staff_client.get("/admin/").content.decode()
     assert "ASTN administration" in page
     assert "Users and profiles" in page  # ours, apart from allauth's "Accounts"
+
+
+def _not_null_json_fields():
+    """(model admin, form field name) for every NOT NULL JSON field a change form edits."""
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory.build(is_staff=True, is_superuser=True)
+    for model, model_admin in admin.site._registry.items():
+        form = model_admin.get_form(request)
+        for field in model._meta.get_fields():
+            if isinstance(field, JSONField) and not field.null and field.name in form.base_fields:
+                yield model_admin, form.base_fields[field.name], field
+
+
+def test_every_not_null_json_box_reads_empty_as_its_default_and_refuses_null():
+    """Django's form field reads an emptied JSON box as None: a 500 on a NOT NULL column."""
+    checked = []
+    for model_admin, form_field, field in _not_null_json_fields():
+        where = f"{model_admin}.{field.name}"
+        if form_field.required:  # blank=False: empty is "This field is required."
+            with pytest.raises(ValidationError):
+                form_field.clean("")
+        else:
+            assert form_field.clean("") == field.get_default(), where
+        with pytest.raises(ValidationError):
+            form_field.clean("null")
+        assert form_field.clean('{"a": 1}') == {"a": 1}, where
+        checked.append(where)
+    assert "communities.RoundParticipantAdmin.answers" in checked, checked
+
+
+def test_a_participants_emptied_answers_save_as_empty(staff_client):
+    """Found by posting the Django admin's change forms with their own values."""
+    participant = ParticipantFactory()
+    url = f"/admin/communities/roundparticipant/{participant.pk}/change/"
+    response = staff_client.post(url, {
+        "round": participant.round_id, "member": participant.member_id,
+        "answers": "", "availability": "null", "embedding_backend": "",
+        "created_at_0": "2026-11-30", "created_at_1": "10:00:00",
+    })  # fmt: skip
+    assert response.status_code == 200  # the typed null is refused, named on its field
+    assert "Enter JSON other than null." in response.content.decode()
+
+    response = staff_client.post(url, {
+        "round": participant.round_id, "member": participant.member_id,
+        "answers": "", "availability": "", "embedding_backend": "",
+        "created_at_0": "2026-11-30", "created_at_1": "10:00:00",
+    })  # fmt: skip
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.answers, participant.availability) == ({}, {})
