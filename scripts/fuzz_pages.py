@@ -44,10 +44,7 @@ import re
 import sys
 
 import httpx
-from fuzz_roles import BAD_TOKENS, PASSWORD, ROLES, TOKEN_URLS, VALUES, Forms, Role
-from fuzz_roles import dispatch as dispatch_of
-from fuzz_roles import fill as _fill
-from fuzz_roles import modes as modes_of
+from fuzz_roles import BAD_TOKENS, PASSWORD, ROLES, TOKEN_URLS, VALUES, Forms, Role, posts
 
 
 class Page:
@@ -96,13 +93,6 @@ class Fuzzer:
             print(self.failures[-1], flush=True)
         return answer
 
-    def _follows(self, path: str) -> bool:
-        return (
-            path.startswith(self.role.area)
-            and not path.startswith(self.role.outside)
-            and not any(part in path for part in self.role.avoid)
-        )
-
     def crawl(self, limit: int) -> list[Page]:
         """Each page shape reachable from the role's start pages, as the role."""
         queue, shapes, pages = collections.deque(self.role.start), set(), []
@@ -110,7 +100,7 @@ class Fuzzer:
         while queue and len(pages) < limit:
             path = queue.popleft()
             shape = re.sub(r"\d+", "N", path)
-            if shape in shapes or path in visited or not self._follows(path):
+            if shape in shapes or path in visited or not self.role.follows(path):
                 continue
             visited.add(path)
             answer = self.hit("GET", path)
@@ -134,19 +124,8 @@ class Fuzzer:
                         self.hit("GET", f"{page.path}?{key}={value}", headers=headers)
 
     def forms(self, pages: list[Page]) -> None:
-        seen = set()
-        for page in pages:
-            for action, fields in page.forms:
-                target = action if action.startswith("/") else page.path
-                what = dispatch_of(fields)
-                key = (re.sub(r"\d+", "N", target.split("?")[0]), re.sub(r"=[^ ]*", "", what))
-                skip = any(word in target or word in what for word in self.role.skip_forms)
-                if key in seen or skip or self.role.only_forms not in target:
-                    continue
-                seen.add(key)
-                for mode in modes_of(fields):
-                    data = _fill(fields, mode)
-                    self.hit("POST", target, data=data, headers=self._referer(page.path))
+        for path, target, data in posts(pages, self.role):
+            self.hit("POST", target, data=data, headers=self._referer(path))
 
     def ids(self, paths: list[str]) -> None:
         for path in paths:

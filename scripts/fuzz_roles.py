@@ -49,6 +49,14 @@ class Role:
     htmx: bool = True
     tokens: bool = True
 
+    def follows(self, path: str) -> bool:
+        """Whether the crawl goes into `path`."""
+        return (
+            path.startswith(self.area)
+            and not path.startswith(self.outside)
+            and not any(part in path for part in self.avoid)
+        )
+
 
 ME = ["/me/", "/me/profile/", "/me/settings/", "/me/calendar/", "/me/attendance/",
       "/me/engagement/", "/me/export/", "/notifications/"]  # fmt: skip
@@ -148,6 +156,24 @@ def dispatch(fields: list[tuple[str, str, str]]) -> str:
         for kind, name, value in fields
         if kind == "button" or (kind == "hidden" and name in DISPATCH)
     )
+
+
+def posts(pages, role: Role):
+    """Every POST the fuzzer sends for `pages` (each with `.path` and `.forms`): each form
+    once per URL shape and what it does, in each of its modes, unless the role skips it.
+    Yields (page path, target, data)."""
+    seen = set()
+    for page in pages:
+        for action, fields in page.forms:
+            target = action if action.startswith("/") else page.path
+            what = dispatch(fields)
+            key = (re.sub(r"\d+", "N", target.split("?")[0]), re.sub(r"=[^ ]*", "", what))
+            skip = any(word in target or word in what for word in role.skip_forms)
+            if key in seen or skip or role.only_forms not in target:
+                continue
+            seen.add(key)
+            for mode in modes(fields):
+                yield page.path, target, fill(fields, mode)
 
 
 MODES = ("nul", "choices", "empty", "huge", "negative")
