@@ -6,6 +6,7 @@ engagement shows it. Screenshots at 1280 and 390 px under var/screenshots/commun
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -292,3 +293,28 @@ def test_the_availability_picker_works_with_the_keyboard_alone(live_server, brow
     page.get_by_role("heading", name="Done!").wait_for()
     participant.refresh_from_db()
     assert participant.availability["slots"][1] == {"day": 1, "start": "18:30", "end": "19:00"}
+
+
+def test_a_refused_snooze_date_keeps_the_button_on_the_fields_line(live_server, browser):
+    """The error under the date used to push the Snooze button below the field's line."""
+    from communities import links
+    from tests.factories.communities import CommunityMemberFactory
+
+    member = CommunityMemberFactory()
+    today = datetime.datetime.now(ZoneInfo(member.community.timezone)).date()  # refused
+    page = new_page(browser)
+    page.goto(live_server.url + links.member_path(member))
+    field = page.get_by_label("Snooze until")
+    field.fill(today.isoformat())
+    page.get_by_role("button", name="Snooze").click()
+    page.get_by_text("Pick a date in the future.").wait_for()
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(viewport)
+        box = field.bounding_box()
+        button = page.get_by_role("button", name="Snooze").bounding_box()
+        if viewport is PHONE:  # stacked: the button comes after the message
+            assert button["y"] > box["y"] + box["height"]
+        else:  # side by side: the same line, whatever sits under the field
+            assert abs(button["y"] - box["y"]) < 2
+            assert abs(button["height"] - box["height"]) < 2
+        shot(page, f"30-snooze-refused-{viewport['width']}")
