@@ -1,19 +1,22 @@
-"""Benchmark: 10,000 due event reminders, two workers at once, sent to the locmem backend.
+"""Benchmark: 10,000 due reminders and "Did you attend?" prompts, two workers at once.
 
     .venv/bin/python bench/notifications.py
 
 Builds its own throw-away database (`ASTN_TEST_DB`, default `bench_notifications`)
 with Django's test-database machinery: 10 orgs × 100 members × 10 events = 10,000
-"going" RSVPs whose 1-day reminder is due. Then two worker processes (forked, as
-Celery's prefork workers are) run the `event_reminders` service at once, each on its
-own connection, with Celery eager (as in tests): every batch commit starts a sender in
-that process, so the time covers selecting, claiming, queueing, rendering and sending
-every email. Each process sends to its own locmem outbox and hands back what it sent;
-duplicates are counted across both.
+"going" RSVPs, half on events tomorrow (their 1-day reminder is due) and half on events
+that ended three hours ago (their "Did you attend?" prompt is due), as DESIGN §11's
+"reminders + prompts, 10,000 due". Then two worker processes (forked, as Celery's
+prefork workers are) each run both jobs (`event_reminders`, then `attendance_prompts`)
+at once, each on its own connection, with Celery eager (as in tests): every batch
+commit starts a sender in that process, so the time covers selecting, claiming,
+queueing, rendering and sending every email. Each process sends to its own locmem
+outbox and hands back what it sent; duplicates are counted across both.
 
 `--threads` runs the two workers as threads of one process instead (how this bench ran
-until 1 December 2026): they then share one interpreter lock, which production workers
-do not, and each database round trip waits for the other thread's Python work.
+until 1 December 2026, with reminders only): they then share one interpreter lock,
+which production workers do not, and each database round trip waits for the other
+thread's Python work.
 
 Baseline, measured in the same run: a plain bulk INSERT of the same 10,000
 outbox rows (what storing the emails costs with no logic at all).
@@ -60,7 +63,8 @@ def build(now) -> int:
     from events.models import Event
     from orgs.models import Membership, Organization
 
-    start = now + timedelta(hours=23)
+    tomorrow = now + timedelta(hours=23)  # the 1-day reminder is due
+    earlier = now - timedelta(hours=5)  # ended 3 hours ago: the prompt is due
     with transaction.atomic():
         orgs = Organization.objects.bulk_create(
             Organization(name=f"Bench Hub {n}", slug=f"bench-hub-{n}", city="Berlin")
@@ -83,8 +87,8 @@ def build(now) -> int:
             Event(
                 org=org,
                 title=f"{org.name} night {n}",
-                start=start + timedelta(minutes=n),
-                end=start + timedelta(hours=2),
+                start=(tomorrow if n % 2 else earlier) + timedelta(minutes=n),
+                end=(tomorrow if n % 2 else earlier) + timedelta(hours=2, minutes=n),
                 timezone="Europe/Berlin",
                 location="Café Kafka, Oranienstraße 1, Berlin",
                 status=Event.Status.PUBLISHED,
@@ -115,21 +119,23 @@ def _sent() -> list[tuple[str, str]]:
 
 
 def _worker(now, barrier, answers, process: bool) -> None:
-    """One worker: the reminders job, then what it queued, what it sent (a process has
-    an outbox of its own; threads share the parent's) and its error, if any."""
+    """One worker: the reminders job and the prompts job, then what each queued, what it
+    sent (a process has an outbox of its own; threads share the parent's) and its error,
+    if any."""
+    from attendance.services.prompts import prompts_send_due
     from attendance.services.reminders import reminders_send
 
     try:
         barrier.wait()
-        queued = reminders_send(now=now)
+        queued = (reminders_send(now=now), prompts_send_due(now=now))
         answers.put((queued, _sent() if process else [], None))
     except BaseException as exc:  # reported by the parent
-        answers.put((0, [], repr(exc)))
+        answers.put(((0, 0), [], repr(exc)))
     finally:
         connection.close()
 
 
-def run_two_workers(now, *, threads: bool) -> tuple[float, list[int], list[tuple[str, str]]]:
+def run_two_workers(now, *, threads: bool) -> tuple[float, list, list[tuple[str, str]]]:
     """Both workers at once; return the time, what each queued and every email sent."""
     from astn.notifications.services import outbox_flush
 
@@ -191,14 +197,15 @@ def main() -> int:
         duplicates = sum(count - 1 for count in sent.values() if count > 1)
         statuses = Counter(OutboundEmail.objects.values_list("status", flat=True))
         baseline = baseline_bulk_insert()
-        print(f"due reminders built:        {due}")
-        print(f"queued by worker 1 / 2:     {results[0]} / {results[1]}")
+        print(f"due reminders + prompts:    {due}")
+        for n, (reminders, prompts) in enumerate(results, 1):
+            print(f"worker {n} queued:            {reminders} reminders, {prompts} prompts")
         print(f"outbox rows by status:      {dict(statuses)}")
         print(f"emails sent (both outboxes): {len(emails)}")
         ok = elapsed <= BUDGET_SECONDS and duplicates == 0 and len(emails) == due
         workers = "threads" if "--threads" in sys.argv else "processes"
         print(
-            f"notifications: {due} reminders in {elapsed:.1f} s by two {workers} "
+            f"notifications: {due} reminders + prompts in {elapsed:.1f} s by two {workers} "
             f"(baseline bulk insert {baseline:.1f} s, {elapsed / baseline:.1f}x), "
             f"sent={len(emails)}, duplicates={duplicates}, "
             f"budget {BUDGET_SECONDS:.0f} s {'OK' if ok else 'MISSED'}"
