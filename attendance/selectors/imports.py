@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import Http404
 
+from astn.core.spreadsheets import safe_cell
 from attendance.imports import Reading
 from attendance.imports.formats import CHOICES
 from attendance.imports.formats.generic import FIELDS
@@ -16,7 +17,6 @@ from orgs.models import Organization
 PREVIEW_ROWS = 8
 SAMPLES = 3
 # Spreadsheet programs run cells starting with these; exports prefix them (DESIGN §12).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def import_list(*, org: Organization, limit: int = 50) -> list[AttendanceImport]:
@@ -74,11 +74,6 @@ def preview_table(reading: Reading) -> dict:
         "rows": [r[: len(columns)] for r in body[:PREVIEW_ROWS]],
         "fields": [(key, label) for key, (label, _) in FIELDS.items()],
     }
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def skipped_rows(imp: AttendanceImport) -> list[list[str]]:

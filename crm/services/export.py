@@ -22,13 +22,12 @@ from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet
 from django.utils import timezone
 
+from astn.core.spreadsheets import safe_cell
 from crm.models import ExportLog, MembershipTag
 from crm.selectors.directory import DirectoryFilters, member_directory
 from engagement.models import Level
 from orgs.models import Membership, Organization
 
-# Leading characters a spreadsheet may treat as a formula or a control (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00")
 CHUNK = 2000
 LEVELS = dict(Level.choices)
 
@@ -53,13 +52,6 @@ HEADER = [
     "Events attended",
 ]
 TIMED_COLUMNS = {"Joined", "Last active"}
-
-
-def safe_cell(value: Any) -> Any:
-    """Return `value` fit for a spreadsheet cell: text that starts like a formula gets a `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_queryset(*, org: Organization, filters: DirectoryFilters) -> QuerySet[Membership]:

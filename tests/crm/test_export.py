@@ -8,8 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from astn.core.spreadsheets import safe_cell
 from crm.models import ExportLog, MemberNote, MembershipTag, Tag
-from crm.services.export import safe_cell
 from engagement.models import EngagementScore
 from tests.factories.orgs import ContactMembershipFactory, MembershipFactory
 
