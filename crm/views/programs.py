@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView, View
 
 from astn.core.http import search_param
+from astn.core.spreadsheets import safe_cell
 from crm.forms.programs import ProgramForm, SessionLinkForm, StatusForm
 from crm.models import Enrollment, Program
 from crm.selectors import programs as selectors
@@ -281,18 +284,15 @@ class EnrollmentStatusView(ProgramMixin, View):
         return redirect(program_url(program) + "#participants")
 
 
-def _cell_text(value) -> str:
-    """Neutralise spreadsheet formulas (DESIGN §12: exports)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\0"):
-        return "'" + text
-    return text
-
-
+@method_decorator(reauthentication_required, name="post")
 class ProgramExportView(ProgramMixin, View):
-    """The attendance grid as CSV (audit-logged: who, when, how many rows)."""
+    """POST: the attendance grid as CSV (audit-logged: who, when, how many rows). Names
+    and emails leave ASTN here, so it asks for the password again like the member export
+    (and, writing the audit row, it is no GET)."""
 
-    def get(self, request, *args, **kwargs):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
         program = self.get_program()
         grid = selectors.program_grid(program=program)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -309,8 +309,8 @@ class ProgramExportView(ProgramMixin, View):
             membership = row.enrollment.membership
             writer.writerow(
                 [
-                    _cell_text(membership.display_name),
-                    _cell_text(membership.email),
+                    safe_cell(membership.display_name),
+                    safe_cell(membership.email),
                     row.enrollment.get_status_display(),
                 ]
                 + [symbols[cell.attended] for cell in row.cells]

@@ -57,7 +57,7 @@ ADMIN_URLS = [
     AdminURL("crm:program-enroll", _program, admin_status=405, note="POST only"),
     AdminURL("crm:enrollment-decide", _enrollment, admin_status=405, note="POST only"),
     AdminURL("crm:enrollment-status", _enrollment, admin_status=405, note="POST only"),
-    AdminURL("crm:program-export", _program, note="CSV download"),
+    AdminURL("crm:program-export", _program, admin_status=405, note="POST only (re-auth)"),
     AdminURL("crm:insights", slug_only),
     AdminURL("crm:invitation-send", _upcoming_event, admin_status=405, note="POST only"),
     AdminURL("crm:followup-list", slug_only),

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from crm.models import Enrollment, ExportLog, Program, ProgramSession
+from tests.crm.test_export import reauthenticate
 from tests.factories.events import EventFactory
 from tests.factories.orgs import MembershipFactory, OrganizationFactory
 from tests.factories.programs import EnrollmentFactory, ProgramFactory, ProgramSessionFactory
@@ -148,11 +149,26 @@ def test_archive_hides_and_keeps(client_as_admin, org):
     assert program.enrollments.count() == 1
 
 
-def test_export_is_a_csv_with_formulas_neutralised_and_logged(client_as_admin, org, admin):
+def test_export_asks_for_the_password_again_and_get_writes_nothing(client_as_admin, org):
+    """Names and emails leave ASTN: the same gate as the member export, and no audit row
+    written by a GET (found by tests/core/test_get_writes_nothing.py)."""
+    session = ProgramSessionFactory(program__org=org)
+    url = _url("program-export", org, program_id=session.program_id)
+    assert client_as_admin.get(url).status_code == 405
+    response = client_as_admin.post(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not ExportLog.objects.exists()
+
+
+def test_export_is_a_csv_with_formulas_neutralised_and_logged(
+    client_as_admin, org, admin, password
+):
     session = ProgramSessionFactory(program__org=org)
     person = MembershipFactory(org=org, user=None, name="=HYPERLINK(1)", email="x@example.net")
     EnrollmentFactory(program=session.program, membership=person)
-    response = client_as_admin.get(_url("program-export", org, program_id=session.program_id))
+    reauthenticate(client_as_admin, password)
+    response = client_as_admin.post(_url("program-export", org, program_id=session.program_id))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0] == "'=HYPERLINK(1)"
     assert rows[-1][0] == "Attended per session"
