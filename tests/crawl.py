@@ -1,0 +1,68 @@
+"""Walk the seeded demo as one of `make fuzz`'s roles with Django's test client.
+
+Shared by the tests that check every page a role reaches (`tests/core/test_hostile_forms.py`,
+`tests/core/test_get_writes_nothing.py`): the same start pages and rules as
+`scripts/fuzz_roles.py`, one page per URL shape (ids folded), links and the parts htmx
+loads (`hx-get`) followed, each page's POST forms read by the fuzzer's own parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.test import Client
+
+from astn.accounts.models import User
+from scripts.fuzz_roles import Forms, Role
+from tests.browser.test_accessibility import emailed_links
+
+_LINKS = re.compile(r'(?:href|hx-get)="(/[^"#?]*)')
+
+
+@dataclass
+class Page:
+    path: str
+    forms: list
+
+
+def client_for(role: Role) -> Client:
+    """A client signed in as the role's person (none for anonymous), whose 500s are
+    answers to list rather than exceptions."""
+    client = Client(raise_request_exception=False)
+    if role.login:
+        client.force_login(User.objects.get(email=role.login))
+    return client
+
+
+def starts_for(role: Role) -> list[str]:
+    """The role's start pages; nobody signed in also starts from the emailed links."""
+    return [*role.start, *(emailed_links() if role.login is None else [])]
+
+
+def crawl(
+    client: Client, role: Role, *, limit: int, get: Callable[[str], object] | None = None
+) -> list[Page]:
+    """Each page shape the role follows from its start pages, with its forms. `get(path)`,
+    if given, makes each request instead of `client.get` (to look around it)."""
+    starts = starts_for(role)
+    queue, shapes, pages = list(starts), set(), []
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        shape = re.sub(r"\d+", "N", path.split("?")[0])
+        if shape in shapes or not role.follows(path):
+            continue
+        response = get(path) if get else client.get(path)
+        assert response.status_code < 500, (path, response.status_code)
+        if response.status_code == 404:
+            continue  # another path of the shape may exist (a month without a round)
+        shapes.add(shape)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = response.content.decode()
+        parser = Forms()
+        parser.feed(text)
+        pages.append(Page(path, parser.forms))
+        queue.extend(_LINKS.findall(text))
+    return pages
