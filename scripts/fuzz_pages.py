@@ -6,7 +6,8 @@ Signs in as one role (`--as`, default `admin`; the roles are in `scripts/fuzz_ro
 - `member`: a plain member (jonas): /me/ and its pages, RSVPs, notification settings,
   orgs to join, the demo community's settings, join and round (intake) pages;
 - `anonymous`: nobody: public pages, sign-up / sign-in / password-reset forms, join pages;
-- `staff`: the Django admin (/admin/) as staff (sam): GETs only, except its "add" forms.
+- `staff`: the Django admin (/admin/) as staff (sam): GETs, and its "add" and "change"
+  forms (never a delete).
 
 It walks every page it can reach from the role's start pages (one page per URL shape, ids
 folded), then:
