@@ -1,7 +1,8 @@
 """Walk the seeded demo as one of `make fuzz`'s roles with Django's test client.
 
 Shared by the tests that check every page a role reaches (`tests/core/test_hostile_forms.py`,
-`tests/core/test_get_writes_nothing.py`): the same start pages and rules as
+`tests/core/test_get_writes_nothing.py`; the accessibility walk takes `emailed_links`):
+the same start pages and rules as
 `scripts/fuzz_roles.py`, one page per URL shape (ids folded), links and the parts htmx
 loads (`hx-get`) followed, each page's POST forms read by the fuzzer's own parser.
 """
@@ -11,14 +12,43 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from astn.accounts.models import User
+from astn.notifications.unsubscribe import unsubscribe_url
+from attendance.models import Attendance
+from attendance.services.prompts import answer_url
+from communities import links as community_links
+from communities.models import CommunityMember, MatchSeat, RoundParticipant
+from orgs.models import InviteLink
 from scripts.fuzz_roles import Forms, Role
-from tests.browser.test_accessibility import emailed_links
 
 _LINKS = re.compile(r'(?:href|hx-get)="(/[^"#?]*)')
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def emailed_links() -> list[str]:
+    """The pages a person reaches only from an email, signed for people of the demo."""
+    past = Attendance.objects.filter(event__end__lt=timezone.now(), rsvp=Attendance.Rsvp.GOING)
+    participant = RoundParticipant.objects.filter(round__status="open").order_by("pk").first()
+    links = [
+        _path(answer_url(past.order_by("pk").first(), answer="yes")),
+        _path(unsubscribe_url(past.order_by("pk").first().membership.user, "digest")),
+        community_links.member_path(CommunityMember.objects.order_by("pk").first()),
+        _path(community_links.met_url(MatchSeat.objects.order_by("pk").first())),
+        reverse("orgs:invite", kwargs={"token": InviteLink.objects.order_by("pk").first().token}),
+    ]
+    if participant:
+        links.append(community_links.round_path(participant))
+    return links
 
 
 @dataclass

@@ -17,22 +17,13 @@ the visible count, icons with a label but no role; then, in the error states, fo
 errors at 4.29:1 on the grey form panels.
 """
 
-from urllib.parse import urlsplit
-
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
-from django.utils import timezone
 
 from astn.core.demo import DEMO_PASSWORD
-from astn.notifications.unsubscribe import unsubscribe_url
-from attendance.models import Attendance
-from attendance.services.prompts import answer_url
-from communities import links as community_links
-from communities.models import CommunityMember, MatchSeat, RoundParticipant
-from orgs.models import InviteLink
 from tests.browser.accessibility import audit, sideways, submit_empty_forms, walk
 from tests.browser.fixtures import launch_chromium, log_in, new_page
+from tests.crawl import emailed_links
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,27 +40,6 @@ ROLES = {
                                         "/orgs/effective-giving-online/admin/communities/"]),
 }  # fmt: skip
 PAGES_PER_ROLE = 150
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def emailed_links() -> list[str]:
-    """The pages a person reaches only from an email, signed for people of the demo."""
-    past = Attendance.objects.filter(event__end__lt=timezone.now(), rsvp=Attendance.Rsvp.GOING)
-    participant = RoundParticipant.objects.filter(round__status="open").order_by("pk").first()
-    links = [
-        _path(answer_url(past.order_by("pk").first(), answer="yes")),
-        _path(unsubscribe_url(past.order_by("pk").first().membership.user, "digest")),
-        community_links.member_path(CommunityMember.objects.order_by("pk").first()),
-        _path(community_links.met_url(MatchSeat.objects.order_by("pk").first())),
-        reverse("orgs:invite", kwargs={"token": InviteLink.objects.order_by("pk").first().token}),
-    ]
-    if participant:
-        links.append(community_links.round_path(participant))
-    return links
 
 
 @pytest.fixture(scope="module")
