@@ -284,7 +284,6 @@ class EnrollmentStatusView(ProgramMixin, View):
         return redirect(program_url(program) + "#participants")
 
 
-@method_decorator(reauthentication_required, name="post")
 class ProgramExportView(ProgramMixin, View):
     """POST: the attendance grid as CSV (audit-logged: who, when, how many rows). Names
     and emails leave ASTN here, so it asks for the password again like the member export
@@ -293,6 +292,11 @@ class ProgramExportView(ProgramMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        self.get_program()  # another org's or a missing program: 404 before the password
+        return self.export(request)
+
+    @method_decorator(reauthentication_required)
+    def export(self, request):
         program = self.get_program()
         grid = selectors.program_grid(program=program)
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -29,7 +29,7 @@ PAGES_PER_ROLE = 150
 SESSION_TABLES = {"django_session"}
 
 
-def _rows_written() -> dict[str, int]:
+def rows_written() -> dict[str, int]:
     """Rows inserted + updated + deleted by this transaction so far, per table."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -52,9 +52,9 @@ def test_no_page_a_role_reaches_writes_on_get(demo, name):
     def get(path: str):
         first = None
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-            before = _rows_written()
+            before = rows_written()
             response = client.get(path, **headers)
-            after = _rows_written()
+            after = rows_written()
             changed = {
                 table: rows - before.get(table, 0)
                 for table, rows in after.items()

@@ -149,7 +149,7 @@ def test_archive_hides_and_keeps(client_as_admin, org):
     assert program.enrollments.count() == 1
 
 
-def test_export_asks_for_the_password_again_and_get_writes_nothing(client_as_admin, org):
+def test_export_asks_for_the_password_again_and_get_writes_nothing(client_as_admin, org, password):
     """Names and emails leave ASTN: the same gate as the member export, and no audit row
     written by a GET (found by tests/core/test_get_writes_nothing.py)."""
     session = ProgramSessionFactory(program__org=org)
@@ -159,6 +159,13 @@ def test_export_asks_for_the_password_again_and_get_writes_nothing(client_as_adm
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/reauthenticate/")
     assert not ExportLog.objects.exists()
+    # allauth keeps the suspended POST and replays it once the password is given.
+    response = client_as_admin.post(
+        "/accounts/reauthenticate/", {"password": password, "next": url}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ExportLog.objects.count() == 1
 
 
 def test_export_is_a_csv_with_formulas_neutralised_and_logged(
