@@ -1,10 +1,10 @@
 """Walk the seeded demo as one of `make fuzz`'s roles with Django's test client.
 
-Shared by the tests that check every page a role reaches (`tests/core/test_hostile_forms.py`,
-`tests/core/test_get_writes_nothing.py`; the accessibility walk takes `emailed_links`):
-the same start pages and rules as
-`scripts/fuzz_roles.py`, one page per URL shape (ids folded), links and the parts htmx
-loads (`hx-get`) followed, each page's POST forms read by the fuzzer's own parser.
+Shared by the tests that check every page a role reaches (the form fuzz, the GET walk,
+the cross-org id walk; the accessibility walk takes `emailed_links`): the same start
+pages and rules as `scripts/fuzz_roles.py`, one page per URL shape (ids folded), links
+and the parts htmx loads (`hx-get`) followed, each page's POST forms read by the
+fuzzer's own parser.
 """
 
 from __future__ import annotations
