@@ -115,3 +115,11 @@ def client_as_member(member):
     client = Client()
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def seeded_demo():
+    """The demo data `make run` shows (`seed_demo`): what the walking tests walk."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)

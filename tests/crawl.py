@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,8 @@ from orgs.models import InviteLink
 from scripts.fuzz_roles import Forms, Role
 
 _LINKS = re.compile(r'(?:href|hx-get)="(/[^"#?]*)')
+# Showing a flash message consumes it from the session: Django's write, not ours.
+SESSION_TABLES = {"django_session"}
 
 
 def _path(url: str) -> str:
@@ -96,3 +99,22 @@ def crawl(
         pages.append(Page(path, parser.forms))
         queue.extend(_LINKS.findall(text))
     return pages
+
+
+def rows_written() -> dict[str, int]:
+    """Rows inserted + updated + deleted by this transaction so far, per table (Postgres'
+    `pg_stat_xact_user_tables`, shared by the test and its test client)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+        )
+        return {table: rows for table, rows in cursor.fetchall() if rows}
+
+
+def written_since(before: dict[str, int]) -> dict[str, int]:
+    """The rows each table gained since `before` (from `rows_written`), the session's aside."""
+    return {
+        table: rows - before.get(table, 0)
+        for table, rows in rows_written().items()
+        if rows != before.get(table, 0) and table not in SESSION_TABLES
+    }

@@ -18,7 +18,6 @@ errors at 4.29:1 on the grey form panels.
 """
 
 import pytest
-from django.core.management import call_command
 
 from astn.core.demo import DEMO_PASSWORD
 from tests.browser.accessibility import audit, sideways, submit_empty_forms, walk
@@ -51,14 +50,9 @@ def own_browser(_playwright):
     browser.close()
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
-
-
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_a_role_reaches_passes_axe_and_fits_a_phone(
-    demo, own_browser, live_server, role
+    seeded_demo, own_browser, live_server, role
 ):
     email, starts = ROLES[role]
     if email is None:

@@ -17,7 +17,6 @@ First run (1 December 2026): about 100 forms per signed-in role, none failed.
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from scripts.fuzz_roles import ROLES, posts
 from tests.crawl import client_for, crawl
@@ -27,13 +26,8 @@ pytestmark = pytest.mark.django_db
 PAGES_PER_ROLE = 120
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
-
-
 @pytest.mark.parametrize("name", ["anonymous", "member", "admin"])
-def test_no_form_answers_a_hostile_value_with_a_server_error(demo, name):
+def test_no_form_answers_a_hostile_value_with_a_server_error(seeded_demo, name):
     role = ROLES[name]
     pages = crawl(client_for(role), role, limit=PAGES_PER_ROLE)
     sent, failures = 0, []

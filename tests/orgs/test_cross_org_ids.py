@@ -20,20 +20,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from orgs.models import Membership
 from scripts.fuzz_roles import ROLES
-from tests.core.test_get_writes_nothing import SESSION_TABLES, rows_written
-from tests.crawl import client_for, crawl
+from tests.crawl import client_for, crawl, rows_written, written_since
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_PATH = re.compile(r"^/orgs/(?P<slug>[^/]+)/admin/(?P<rest>.*\d.*)$")
 
 
-def test_an_orgs_ids_under_another_orgs_admin_urls_are_404():
-    call_command("seed_demo", verbosity=0)
+def test_an_orgs_ids_under_another_orgs_admin_urls_are_404(seeded_demo):
     role = ROLES["admin"]
     client = client_for(role)
     slugs = set(
@@ -65,11 +62,7 @@ def test_an_orgs_ids_under_another_orgs_admin_urls_are_404():
         for other in _other_orgs(target, slugs):
             before = rows_written()
             status = client.post(other, data).status_code
-            written = {
-                table: rows
-                for table, rows in rows_written().items()
-                if rows != before.get(table) and table not in SESSION_TABLES
-            }
+            written = written_since(before)
             if status != 404 or written:
                 leaks.append(f"POST {other}: {status}, wrote {written}")
     assert not leaks, f"{len(leaks)} answered another org's ids:\n" + "\n".join(leaks)
