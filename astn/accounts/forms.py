@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from astn.accounts.models import CareerStage, validate_timezone
 from astn.core.timezones import zone_names
@@ -34,6 +35,9 @@ class SkillsField(forms.CharField):
 
     def validate(self, value) -> None:
         super().validate(value)
+        # CharField's own NUL check reads str(value), where a list shows NUL as "\\x00".
+        for skill in value:
+            ProhibitNullCharactersValidator()(skill)
         if len(value) > MAX_SKILLS:
             raise forms.ValidationError(f"List at most {MAX_SKILLS} skills.")
         too_long = [s for s in value if len(s) > 50]

@@ -55,6 +55,20 @@ def test_profile_rejects_an_unknown_time_zone(client_as_user, user):
     assert b"Select a valid choice" in response.content
 
 
+def test_a_nul_in_one_skill_is_refused_and_the_rest_of_the_profile_kept(client_as_user, user):
+    # Found by the one-field-at-a-time form walk: the list slipped past CharField's NUL
+    # check and Postgres refused the row (a 500).
+    response = client_as_user.post(
+        "/me/profile/",
+        {"section": "profile", "name": "Rosa Delgado", "headline": "Organiser",
+         "timezone": "Europe/Lisbon", "skills": "python, fa\x00cilitation"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert b"Null characters are not allowed." in response.content
+    assert b'value="Organiser"' in response.content
+    assert Profile.objects.get(user=user).skills == []
+
+
 def test_location_is_off_by_default_and_opting_in_stores_coordinates(client_as_user, user):
     assert not Profile.objects.get(user=user).location_discoverable
     response = client_as_user.post(
