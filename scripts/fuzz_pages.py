@@ -18,7 +18,8 @@ folded), then:
   browser and as htmx (`HX-Request`);
 - **forms**: every POST form (per URL and `action` / button) with NUL in its text fields,
   NUL in its hidden fields / selects / button, all empty, all huge and all -1, and a
-  JSON field with infinite / huge numbers or NUL strings — except forms that delete,
+  JSON field with infinite / huge numbers or NUL strings; then as a person fills it,
+  with one typed field at a time made NUL, then empty — except forms that delete,
   leave, sign out or erase;
 - **ids**: every page with an id in its path, with the id past bigint and zero;
 - **emailed links**: the token URLs with tokens that cannot be valid.
@@ -35,6 +36,7 @@ matrix's `test_hostile_query_strings_never_fail_an_admin_page` keeps the first k
 The other roles' first runs (the same day): `"day": 1e999` in a round's availability JSON
 (member); in the Django admin an empty `_to_field`, a date-hierarchy year past bigint and
 a crontab of -1 (staff) — see `astn/core/admin_site.py` and `astn/core/admin.py`.
+One field at a time (1 December 2026): a NUL in one skill of a member's profile.
 """
 
 from __future__ import annotations
@@ -125,8 +127,8 @@ class Fuzzer:
                         self.hit("GET", f"{page.path}?{key}={value}", headers=headers)
 
     def forms(self, pages: list[Page]) -> None:
-        for path, target, data in posts(pages, self.role):
-            self.hit("POST", target, data=data, headers=self._referer(path))
+        for post in posts(pages, self.role):
+            self.hit("POST", post.target, data=post.data, headers=self._referer(post.path))
 
     def ids(self, paths: list[str]) -> None:
         for path in paths:

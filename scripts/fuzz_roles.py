@@ -159,10 +159,22 @@ def dispatch(fields: list[tuple[str, str, str]]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Post:
+    """One POST the fuzzer sends: from which page, to where, with what. For a form with one
+    field made bad, `kept` holds what the other typed fields were given: an answer that
+    refuses the form must show each of them again."""
+
+    path: str
+    target: str
+    data: dict[str, str]
+    kept: dict[str, str] = field(default_factory=dict)
+
+
 def posts(pages, role: Role):
     """Every POST the fuzzer sends for `pages` (each with `.path` and `.forms`): each form
-    once per URL shape and what it does, in each of its modes, unless the role skips it.
-    Yields (page path, target, data)."""
+    once per URL shape and what it does, in each of its modes, then with each typed field
+    made bad in turn (`one_field_bad`), unless the role skips it. Yields `Post`s."""
     seen = set()
     for page in pages:
         for action, fields in page.forms:
@@ -174,7 +186,44 @@ def posts(pages, role: Role):
                 continue
             seen.add(key)
             for mode in modes(fields):
-                yield page.path, target, fill(fields, mode)
+                yield Post(page.path, target, fill(fields, mode))
+            for data, kept in one_field_bad(fields):
+                yield Post(page.path, target, data, kept)
+
+
+# What people type into (the fields `one_field_bad` makes bad one at a time), and what
+# each is made: a NUL (every text field refuses it), then empty (a required one refuses it).
+TYPED = ("text", "textarea", "email", "url", "search", "tel")
+ONE_BAD = ("a\x00b", "")
+
+
+def _marked(kind: str, value: str, index: int) -> str:
+    """A typed field's value that a page cannot show by chance: its own with a mark added,
+    or an address or link of its own (an email or URL cannot take a mark)."""
+    if kind == "email":
+        return value or f"kept{index}@example.org"
+    if kind == "url":
+        return value or f"https://kept{index}.example.org/"
+    return f"{value}kept{index}"
+
+
+def one_field_bad(fields: list[tuple[str, str, str]]):
+    """The form as a person fills it, with one typed field made bad (`ONE_BAD`) at a time:
+    picked fields keep the page's values, the other typed ones a marked value. Catches what
+    the all-fields modes cannot: a field whose bad value is only reached once every other
+    field is valid. Yields (data, kept), `kept` being the other typed fields' values."""
+    typed = [name for kind, name, _value in fields if kind in TYPED]
+    for bad in typed:
+        for value_made in ONE_BAD:
+            data, kept = {}, {}
+            for index, (kind, name, value) in enumerate(fields):
+                if name == bad:
+                    data[name] = value_made
+                elif kind in TYPED:
+                    data[name] = kept[name] = _marked(kind, value, index)
+                else:
+                    data[name] = value
+            yield data, kept
 
 
 MODES = ("nul", "choices", "empty", "huge", "negative")
